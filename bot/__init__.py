@@ -1,0 +1,1 @@
+"""The running process: CLI, the aiohttp application, scheduling and the chat platforms."""

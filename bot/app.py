@@ -1,0 +1,62 @@
+"""The aiohttp application: health, metrics, the platform endpoints and background tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from core.metrics import REGISTRY
+from handlers.context import Services
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024  # every endpoint: 1 MiB; larger bodies get 413
+
+SERVICES: web.AppKey[Services] = web.AppKey("services", Services)
+# Setup functions of the platform adapters and features: each adds its routes and
+# background tasks to the app. Listed here explicitly, so the wiring is in one place.
+Setup = Callable[[web.Application, Services], Awaitable[None] | None]
+
+
+def setups() -> list[Setup]:
+    """The adapters and features this build wires into the app."""
+    from bot import demo, scheduler
+
+    return [
+        scheduler.setup,  # first: features add their jobs to it
+        demo.setup,
+    ]
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the database answers, 503 otherwise."""
+    services = request.app[SERVICES]
+    try:
+        async with services.sessions() as session:
+            await asyncio.wait_for(session.execute(text("SELECT 1")), timeout=5)
+    except Exception as exc:
+        log.warning("health check: database unreachable: %s", type(exc).__name__)
+        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+async def metrics(_request: web.Request) -> web.Response:
+    body = generate_latest(REGISTRY)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def build_app(services: Services) -> web.Application:
+    """The application with every route; background tasks start with it."""
+    app = web.Application(client_max_size=MAX_BODY)
+    app[SERVICES] = services
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    for setup in setups():
+        result = setup(app, services)
+        if asyncio.iscoroutine(result):
+            await result
+    return app

@@ -1,0 +1,170 @@
+"""What each CLI subcommand does (the parsing is in bot/__main__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from config.settings import Settings
+from core import db as coredb
+from handlers.context import Services
+
+log = logging.getLogger("bot")
+
+
+async def _services(settings: Settings, *, migrate: bool = True) -> Services:
+    from bot.services import build_services
+
+    if migrate:
+        await coredb.upgrade(settings.database_url)
+    return await build_services(settings)
+
+
+async def run(settings: Settings, *, console: bool) -> int:
+    """The bot: HTTP server on PORT, background tasks, and the console when stdin is a TTY."""
+    from bot.app import build_app
+    from bot.console.chat import repl
+    from bot.services import close_services
+
+    services = await _services(settings)
+    app = await build_app(services)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    log.info("Horchposten listens on http://%s:%d (healthz, metrics)", settings.host, settings.port)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    console_task = None
+    if console and sys.stdin.isatty():
+        console_task = asyncio.create_task(repl(services.extras["registry"], services, None, stop))
+    await stop.wait()
+    log.info("stopping")
+    if console_task is not None:
+        console_task.cancel()
+    await runner.cleanup()
+    await close_services(services)
+    return 0
+
+
+async def chat(settings: Settings, *, once: str | None, locale: str | None) -> int:
+    """The console chat: one line (`--once`) or a session until Ctrl-D."""
+    from bot.console.chat import once as chat_once
+    from bot.console.chat import repl
+    from bot.services import close_services
+
+    services = await _services(settings)
+    try:
+        registry = services.extras["registry"]
+        if once is not None:
+            return await chat_once(registry, services, once, locale)
+        await repl(registry, services, locale, asyncio.Event())
+        return 0
+    finally:
+        await close_services(services)
+
+
+async def ingest_once(settings: Settings, *, only: str | None) -> int:
+    """Poll every configured source once and print a line per source."""
+    from integrations.sources.poller import ingest_once as poll_all
+
+    services = await _services(settings)
+    try:
+        lines, failed = await poll_all(services, only=only)
+        for line in lines:
+            print(line)
+        return 1 if failed else 0
+    finally:
+        from bot.services import close_services
+
+        await close_services(services)
+
+
+async def import_file(
+    settings: Settings,
+    *,
+    path: Path,
+    source: str,
+    mapping: list[str],
+    fmt: str | None,
+    progress: bool,
+) -> int:
+    """Import a CSV/JSONL file through the pipeline."""
+    from integrations.sources.files import FileImportError
+    from integrations.sources.files import import_file as do_import
+
+    services = await _services(settings)
+    try:
+        result = await do_import(
+            services, path=path, source=source, mapping=mapping, fmt=fmt, progress=progress
+        )
+    except FileImportError as exc:
+        print(f"python -m bot import: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        from bot.services import close_services
+
+        await close_services(services)
+    print(
+        f"{source}: {result.received} read, {result.new} new, {result.duplicates} duplicates, "
+        f"{result.dropped} dropped, {result.invalid} invalid"
+    )
+    return 0
+
+
+async def evaluate(args: argparse.Namespace) -> dict[str, Any] | None:
+    """`eval sentiment` and `eval trends`: the product's own analysis on labelled data."""
+    try:
+        if args.what == "sentiment":
+            from core.analysis.evaluation import evaluate_sentiment_file
+
+            return await asyncio.to_thread(evaluate_sentiment_file, args.data)
+        from core.analysis.trend_eval import evaluate_trends
+
+        return await asyncio.to_thread(evaluate_trends, args.series, args.labels)
+    except (ValueError, OSError) as exc:
+        print(f"python -m bot eval {args.what}: {exc}", file=sys.stderr)
+        return None
+
+
+async def db(settings: Settings, action: str, target: str) -> int:
+    """Database maintenance: upgrade, downgrade, reset-demo."""
+    if action == "upgrade":
+        await coredb.upgrade(settings.database_url)
+        print("database is up to date")
+        return 0
+    if action == "downgrade":
+        await coredb.downgrade(settings.database_url, target)
+        print(f"database downgraded to {target}")
+        return 0
+    from bot.demo import reset_demo
+    from bot.services import close_services
+
+    services = await _services(settings)
+    try:
+        removed, stored = await reset_demo(services)
+    finally:
+        await close_services(services)
+    print(f"demo data reset: {removed} synthetic mentions removed, {stored} seeded")
+    return 0
+
+
+async def teams_package(settings: Settings, out: Path) -> int:
+    """Write the Teams app package (manifest and icons) as a zip to sideload."""
+    from bot.teams.package import write_package
+
+    path = write_package(settings, out)
+    print(f"wrote {path}")
+    return 0

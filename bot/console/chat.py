@@ -1,0 +1,109 @@
+"""The console adapter: a line of text in, the dispatched Reply out, as terminal text."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from rich.console import Console
+
+from bot.console.render import render, to_text
+from core.i18n import normalize_locale
+from core.reply import Actor, Conversation, Reply, Request
+from handlers.args import UsageError, split_text
+from handlers.context import Services
+from handlers.dispatch import dispatch, resolve_locale
+from handlers.registry import Registry
+
+log = logging.getLogger(__name__)
+CONSOLE_ACTOR = Actor(id="console", name="console", platform="console")
+CONSOLE_CHANNEL = Conversation(platform="console", id="console")
+
+
+def parse_line(line: str, locale: str | None = None) -> Request:
+    """`/horch mentions x`, `horch mentions x`, `@Horchposten mentions x` or `mentions x`.
+
+    `!ACTION_ID VALUE` clicks a button (its id and value are shown under each reply).
+    """
+    text = line.strip()
+    for prefix in ("/horch", "horch", "@horchposten"):
+        if text.lower().startswith(prefix + " ") or text.lower() == prefix:
+            text = text[len(prefix) :].strip()
+            break
+    if text.startswith("!"):
+        action_id, _, value = text[1:].partition(" ")
+        return Request(
+            command="",
+            args=[],
+            actor=CONSOLE_ACTOR,
+            conversation=CONSOLE_CHANNEL,
+            locale=locale,
+            text=line,
+            action_id=action_id,
+            action_value=value.strip(),
+        )
+    words = split_text(text)
+    command, args = (words[0], words[1:]) if words else ("help", [])
+    return Request(
+        command=command,
+        args=args,
+        actor=CONSOLE_ACTOR,
+        conversation=CONSOLE_CHANNEL,
+        locale=locale,
+        text=text,
+    )
+
+
+async def answer(
+    registry: Registry, services: Services, line: str, locale: str | None = None
+) -> tuple[Reply, str]:
+    """Dispatch one console line; returns the reply and the locale it was written in."""
+    try:
+        request = parse_line(line, locale)
+    except UsageError as exc:
+        request = Request("help", [], CONSOLE_ACTOR, CONSOLE_CHANNEL, locale=locale)
+        loc = await resolve_locale(services, request)
+        from core.i18n import translate
+
+        return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
+    reply = await dispatch(registry, services, request)
+    # A `language` command changes the locale; render in the one now in force.
+    loc = normalize_locale(locale) or await resolve_locale(services, request)
+    return reply, loc
+
+
+async def once(registry: Registry, services: Services, line: str, locale: str | None) -> int:
+    """`python -m bot chat --once TEXT`: print one answer as plain text; exit 1 on an error."""
+    reply, loc = await answer(registry, services, line, locale)
+    sys.stdout.write(to_text(reply, locale=loc, zone=services.workspace.schedules.timezone))
+    return 1 if reply.error else 0
+
+
+async def repl(
+    registry: Registry, services: Services, locale: str | None, stop: asyncio.Event
+) -> None:
+    """Read lines until Ctrl-D (or `stop` is set) and answer each."""
+    console = Console()
+    zone = services.workspace.schedules.timezone
+    console.print("[bold]Horchposten[/bold] — /horch help · Ctrl-D")
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        try:
+            line = await loop.run_in_executor(None, _read_line)
+        except (EOFError, KeyboardInterrupt):
+            break
+        if line is None:
+            break
+        if not line.strip():
+            continue
+        reply, loc = await answer(registry, services, line, locale)
+        console.print(render(reply, locale=loc, zone=zone))
+    stop.set()
+
+
+def _read_line() -> str | None:
+    try:
+        return input("horch> ")
+    except EOFError:
+        return None

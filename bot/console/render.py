@@ -1,0 +1,99 @@
+"""Reply → terminal text with rich.
+
+Text from outside goes in as rich `Text` objects, never as markup, so `[bold]` or
+`[link=…]` in a mention stays literal; terminal control sequences are removed first so a
+mention cannot move the cursor or retitle the window.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from core.format import SENTIMENT_MARK, format_time
+from core.i18n import Translator
+from core.reply import Item, Reply
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[A-Za-z]")
+_SENT_STYLE = {"negative": "red", "neutral": "yellow", "positive": "green"}
+
+
+def safe(value: str) -> str:
+    """Drop terminal control characters and escape sequences from outside text."""
+    return _CONTROL.sub("", value)
+
+
+def render(reply: Reply, *, locale: str, zone: str) -> RenderableType:
+    """A rich renderable for the whole reply."""
+    t = Translator(locale)
+    parts: list[RenderableType] = []
+    for section in reply.sections:
+        parts.append(Text(safe(section)))
+    if reply.facts:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for fact in reply.facts:
+            table.add_row(Text(safe(fact.label)), Text(safe(fact.value)))
+        parts.append(table)
+    for item in reply.items:
+        parts.append(_item(item, t, locale, zone))
+    for image in reply.images:
+        fallback = image.text_fallback or image.alt
+        parts.append(Text(safe(f"{image.title}\n{fallback}" if image.title else fallback)))
+    for field in reply.inputs:
+        parts.append(Text(safe(f"[{field.label}] {field.value}"), style="italic"))
+    if reply.actions:
+        buttons = Text()
+        for action in reply.actions:
+            buttons.append(f" [{safe(action.label)}] ", style="reverse")
+            buttons.append(f" {action.id} {safe(action.value)[:40]}  ", style="dim")
+        parts.append(buttons)
+    for note in reply.footnotes:
+        parts.append(Text(safe(note), style="dim"))
+    title = Text(safe(reply.title), style="bold") if reply.title else None
+    style = "red" if reply.error else "cyan"
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style)
+
+
+def _item(item: Item, t: Translator, locale: str, zone: str) -> RenderableType:
+    head = Text()
+    if item.sentiment:
+        head.append(
+            f"{SENTIMENT_MARK[item.sentiment]} {t('sentiment.' + item.sentiment)}  ",
+            style=_SENT_STYLE[item.sentiment],
+        )
+    if item.time:
+        head.append(format_time(item.time, locale, zone) + "  ", style="dim")
+    if item.author:
+        head.append(safe(t("render.by", author=item.author)) + "  ", style="bold")
+    if item.source:
+        head.append(safe(t("render.via", source=item.source)), style="dim")
+    lines: list[RenderableType] = [head]
+    if item.title:
+        lines.append(Text(safe(item.title), style="bold"))
+    if item.text:
+        lines.append(Text(safe(item.text)))
+    for fact in item.facts:
+        lines.append(Text(f"{safe(fact.label)}: {safe(fact.value)}", style="dim"))
+    if item.url:
+        lines.append(Text(safe(item.url), style="underline blue"))
+    if item.actions:
+        buttons = Text()
+        for action in item.actions:
+            buttons.append(f"[{safe(action.label)}]", style="reverse")
+            buttons.append(f" {action.id} {safe(action.value)[:40]}  ", style="dim")
+        lines.append(buttons)
+    return Panel(Group(*lines), border_style="dim")
+
+
+def to_text(reply: Reply, *, locale: str, zone: str, width: int = 100) -> str:
+    """The reply as plain terminal text (no colour), for `chat --once` in scripts and tests."""
+    console = Console(width=width, record=True, color_system=None, force_terminal=False)
+    with console.capture() as capture:
+        console.print(render(reply, locale=locale, zone=zone))
+    return capture.get()

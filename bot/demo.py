@@ -1,0 +1,84 @@
+"""Seeding the synthetic demo stream once, in the background, after the server is up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlalchemy import delete
+
+from core.clock import utcnow
+from core.db import session_scope
+from core.models import JobClaim
+from core.storage import claims
+from handlers.context import Services
+
+log = logging.getLogger(__name__)
+DEMO_JOB = "demo-seed"
+DEMO_SLOT = "v1"
+
+
+async def seed_once(services: Services, *, now: dt.datetime | None = None) -> int:
+    """Seed the demo stream unless it was seeded before (claimed in the database)."""
+    from core.demo import seed_demo
+
+    owner = services.extras.get("instance", "cli")
+    async with session_scope(services.sessions) as session:
+        got = await claims.try_claim(
+            session=session,
+            job=DEMO_JOB,
+            slot=DEMO_SLOT,
+            owner=owner,
+            ttl=dt.timedelta(minutes=15),
+        )
+    if not got:
+        return 0
+    log.info("seeding the synthetic demo stream (about 20,000 mentions, once)")
+    stored = await seed_demo(services.pipeline, now=now or utcnow())
+    async with session_scope(services.sessions) as session:
+        await claims.finish_claim(session=session, job=DEMO_JOB, slot=DEMO_SLOT, owner=owner)
+    log.info("demo stream seeded: %d mentions", stored)
+    return stored
+
+
+def setup(app: web.Application, services: Services) -> None:
+    """Start the demo seeding in the background when the settings ask for it."""
+    if not services.settings.seed_demo:
+        return
+
+    async def background(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_seed_logged(services))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(background)
+
+
+async def _seed_logged(services: Services) -> None:
+    try:
+        await seed_once(services)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("seeding the demo stream failed; `python -m bot db reset-demo` retries")
+
+
+async def reset_demo(services: Services) -> tuple[int, int]:
+    """Remove every synthetic mention, rebuild the counts, and seed the demo afresh."""
+    from core.storage.maintenance import delete_synthetic, rebuild_counts
+
+    async with session_scope(services.sessions) as session:
+        removed = await delete_synthetic(session=session)
+        await session.execute(
+            delete(JobClaim).where(JobClaim.job == DEMO_JOB)  # type: ignore[arg-type]
+        )
+    async with session_scope(services.sessions) as session:
+        await rebuild_counts(session=session)
+    stored = await seed_once(services)
+    return removed, stored

@@ -1,0 +1,49 @@
+"""Building the process's services from Settings: database, workspace, pipeline, ports."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from config.settings import Settings
+from config.workspace import load_workspace
+from core.db import make_engine, make_sessionmaker
+from core.pipeline import Analyzer, Pipeline
+from core.seed import seed_watchlist
+from handlers import register_all
+from handlers.context import Services
+
+log = logging.getLogger(__name__)
+
+
+def instance_name(settings: Settings) -> str:
+    """A name for this replica in claims: configured, else host and process id."""
+    return settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def build_services(settings: Settings, *, analyzer: Analyzer | None = None) -> Services:
+    """Everything handlers and background tasks share. Raises WorkspaceError on a bad file."""
+    workspace = load_workspace(settings.workspace_path)
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    pipeline = Pipeline(
+        sessions,
+        analyzer=analyzer,
+        languages=workspace.languages,
+        exclusions=workspace.exclusions,
+    )
+    services = Services(
+        settings=settings, workspace=workspace, sessions=sessions, pipeline=pipeline
+    )
+    services.extras["engine"] = engine
+    services.extras["registry"] = register_all()
+    services.extras["instance"] = instance_name(settings)
+    await seed_watchlist(sessions, workspace)
+    return services
+
+
+async def close_services(services: Services) -> None:
+    engine = services.extras.get("engine")
+    if engine is not None:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""Configuration: the environment (settings.py) and the team's workspace file (workspace.py)."""

@@ -1,0 +1,1 @@
+"""Analysis: language, sentiment, intent, trends and topics. Pure functions over texts and counts."""

@@ -1,0 +1,1 @@
+"""Storage queries: keyword-only functions that take the session and return models."""

@@ -1,0 +1,169 @@
+"""Mentions: idempotent batch insert, full-text search, lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text, tuple_
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import Mention
+from core.storage.dialect import dialect, insert_for
+from core.text import fold
+
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+MAX_QUERY_TERMS = 12
+
+
+@dataclass(frozen=True)
+class MentionFilter:
+    """What `mentions` asks for; every field optional."""
+
+    query: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    source: str | None = None
+    sentiment: str | None = None
+    language: str | None = None
+    term: str | None = None
+
+
+async def existing_keys(
+    *, session: AsyncSession, keys: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """Which (source, external_id) pairs are stored already."""
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(keys), 400):
+        chunk = list(keys[start : start + 400])
+        stmt = select(col(Mention.source), col(Mention.external_id)).where(
+            tuple_(Mention.source, Mention.external_id).in_(chunk)
+        )
+        found.update((s, e) for s, e in (await session.execute(stmt)).all())
+    return found
+
+
+async def insert_mentions(
+    *, session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> list[tuple[int, str, str]]:
+    """Insert rows, skipping any (source, external_id) already stored.
+
+    Returns (id, source, external_id) of the rows that were really inserted, so that a
+    caller counts only those: a retry or a racing replica never counts a mention twice.
+    """
+    if not rows:
+        return []
+    stmt = (
+        insert_for(session, Mention)
+        .on_conflict_do_nothing(index_elements=["source", "external_id"])
+        .returning(Mention.id, Mention.source, Mention.external_id)
+    )
+    result = await session.execute(stmt, list(rows))
+    return [(r[0], r[1], r[2]) for r in result.all()]
+
+
+async def recent_hashes(
+    *, session: AsyncSession, hashes: Sequence[str], since: dt.datetime
+) -> dict[str, int]:
+    """The first stored mention id per content hash since a time (near-duplicate check)."""
+    out: dict[str, int] = {}
+    for start in range(0, len(hashes), 400):
+        chunk = list(hashes[start : start + 400])
+        stmt = (
+            select(col(Mention.content_hash), func.min(col(Mention.id)))
+            .where(col(Mention.content_hash).in_(chunk))
+            .where(col(Mention.published_at) >= since)
+            .where(col(Mention.dup_of).is_(None))
+            .group_by(Mention.content_hash)
+        )
+        out.update({h: i for h, i in (await session.execute(stmt)).all()})
+    return out
+
+
+def fts_query_sqlite(query: str) -> str | None:
+    """User words → a safe FTS5 query: quoted prefix terms, "phrases", -excluded words."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for neg1, phrase, neg2, word in _TOKEN.findall(query)[: MAX_QUERY_TERMS * 2]:
+        words = _WORD.findall(fold(phrase if phrase else word))
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"' + ("" if phrase else "*")
+        (negative if (neg1 or neg2) else positive).append(term)
+    if not positive:
+        return None
+    out = " AND ".join(positive[:MAX_QUERY_TERMS])
+    for term in negative[:MAX_QUERY_TERMS]:
+        out += f" NOT {term}"
+    return out
+
+
+def fts_query_postgres(query: str) -> str | None:
+    """User words → a safe to_tsquery('simple') expression with prefix matching."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for neg1, phrase, neg2, word in _TOKEN.findall(query)[: MAX_QUERY_TERMS * 2]:
+        words = _WORD.findall((phrase or word).lower())
+        if not words:
+            continue
+        term = " <-> ".join(words) if phrase else " & ".join(f"{w}:*" for w in words)
+        (negative if (neg1 or neg2) else positive).append(f"({term})")
+    if not positive:
+        return None
+    out = " & ".join(positive[:MAX_QUERY_TERMS])
+    for term in negative[:MAX_QUERY_TERMS]:
+        out += f" & !{term}"
+    return out
+
+
+async def search_mentions(
+    *, session: AsyncSession, flt: MentionFilter, limit: int = 10, offset: int = 0
+) -> tuple[list[Mention], bool]:
+    """Newest first; returns the page and whether more follow."""
+    stmt = select(Mention)
+    if flt.query:
+        if dialect(session) == "postgresql":
+            q = fts_query_postgres(flt.query)
+            if q is None:
+                return [], False
+            stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
+        else:
+            q = fts_query_sqlite(flt.query)
+            if q is None:
+                return [], False
+            ids = text("SELECT rowid FROM mention_fts WHERE mention_fts MATCH :q").bindparams(q=q)
+            stmt = stmt.where(col(Mention.id).in_(ids))
+    if flt.since is not None:
+        stmt = stmt.where(col(Mention.published_at) >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(col(Mention.published_at) < flt.until)
+    if flt.source:
+        stmt = stmt.where(col(Mention.source) == flt.source)
+    if flt.sentiment:
+        stmt = stmt.where(col(Mention.sentiment) == flt.sentiment)
+    if flt.language:
+        stmt = stmt.where(col(Mention.language) == flt.language)
+    if flt.term:
+        stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
+    stmt = stmt.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
+    stmt = stmt.offset(offset).limit(limit + 1)
+    rows = list((await session.execute(stmt)).scalars().all())
+    return rows[:limit], len(rows) > limit
+
+
+async def get_mention(*, session: AsyncSession, ref: str) -> Mention | None:
+    """A mention by its id, or by its URL."""
+    ref = ref.strip().strip("<>")
+    if ref.isdigit():
+        return await session.get(Mention, int(ref))
+    stmt = select(Mention).where(col(Mention.url) == ref).limit(1)
+    return (await session.execute(stmt)).scalars().first()
+
+
+async def count_mentions(*, session: AsyncSession) -> int:
+    return int((await session.execute(select(func.count()).select_from(Mention))).scalar_one())

@@ -1,0 +1,41 @@
+"""User and channel preferences (the locale, for now)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.clock import utcnow
+from core.models import Preference
+from core.storage.dialect import insert_for
+
+
+async def get_pref(
+    *, session: AsyncSession, platform: str, scope: str, subject_id: str, key: str
+) -> str | None:
+    stmt = select(col(Preference.value)).where(
+        col(Preference.platform) == platform,
+        col(Preference.scope) == scope,
+        col(Preference.subject_id) == subject_id,
+        col(Preference.key) == key,
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def set_pref(
+    *, session: AsyncSession, platform: str, scope: str, subject_id: str, key: str, value: str
+) -> None:
+    stmt = insert_for(session, Preference).values(
+        platform=platform,
+        scope=scope,
+        subject_id=subject_id,
+        key=key,
+        value=value,
+        updated_at=utcnow(),
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "scope", "subject_id", "key"],
+        set_={"value": value, "updated_at": utcnow()},
+    )
+    await session.execute(stmt)

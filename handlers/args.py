@@ -1,0 +1,77 @@
+"""Parsing the arguments of a chat command: positional words and `--flag value` options."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+class UsageError(Exception):
+    """Bad arguments: `key` names a localized message, `values` fill it in."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def split_text(text: str) -> list[str]:
+    """Split a command line like a shell would; an unbalanced quote is a usage error."""
+    # Slack and Teams clients turn quotes into typographic ones; accept both.
+    quotes = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"}
+    text = text.translate(str.maketrans(dict[str, str | int | None](quotes)))
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise UsageError("usage.unbalanced_quote") from exc
+
+
+@dataclass
+class Parsed:
+    positional: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        return " ".join(self.positional)
+
+
+def parse(
+    args: Iterable[str],
+    *,
+    options: Iterable[str] = (),
+    choices: Mapping[str, Iterable[str]] | None = None,
+    max_positional: int | None = None,
+) -> Parsed:
+    """Split args into positional words and known `--options` (each taking one value)."""
+    known = set(options)
+    choices = {k: [c.lower() for c in v] for k, v in (choices or {}).items()}
+    out = Parsed()
+    items = list(args)
+    i = 0
+    while i < len(items):
+        word = items[i]
+        if word.startswith("--") and len(word) > 2:
+            name, _, value = word[2:].partition("=")
+            name = name.lower()
+            if name not in known:
+                raise UsageError("usage.unknown_option", option=f"--{name}")
+            if not value:
+                if i + 1 >= len(items):
+                    raise UsageError("usage.missing_value", option=f"--{name}")
+                i += 1
+                value = items[i]
+            if name in choices and value.lower() not in choices[name]:
+                raise UsageError(
+                    "usage.bad_choice",
+                    option=f"--{name}",
+                    value=value,
+                    choices="|".join(choices[name]),
+                )
+            out.options[name] = value.lower() if name in choices else value
+        else:
+            out.positional.append(word)
+        i += 1
+    if max_positional is not None and len(out.positional) > max_positional:
+        raise UsageError("usage.too_many", extra=" ".join(out.positional[max_positional:]))
+    return out

@@ -1,0 +1,78 @@
+"""Dispatch: a Request in, a Reply out — the one path every platform and trigger takes."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+
+from core.i18n import DEFAULT_LOCALE, Translator, normalize_locale
+from core.reply import Reply, Request
+from core.storage import prefs
+from handlers.args import UsageError
+from handlers.context import Context, Services
+from handlers.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_locale(services: Services, request: Request) -> str:
+    """The request's explicit locale, else the user's choice, the channel's, the workspace's."""
+    explicit = normalize_locale(request.locale)
+    if explicit:
+        return explicit
+    platform = request.conversation.platform
+    async with services.sessions() as session:
+        for scope, subject in (
+            ("user", request.actor.id),
+            ("channel", request.conversation.id),
+        ):
+            value = await prefs.get_pref(
+                session=session, platform=platform, scope=scope, subject_id=subject, key="locale"
+            )
+            if value and (loc := normalize_locale(value)):
+                return loc
+    return normalize_locale(services.workspace.default_locale) or DEFAULT_LOCALE
+
+
+async def dispatch(registry: Registry, services: Services, request: Request) -> Reply:
+    """Run the handler for a command or a button; never raises, never leaks a traceback."""
+    try:
+        locale = await resolve_locale(services, request)
+    except Exception:
+        log.exception("could not resolve the locale; using the workspace default")
+        locale = normalize_locale(services.workspace.default_locale) or DEFAULT_LOCALE
+    ctx = Context(services=services, locale=locale, t=Translator(locale))
+    t = ctx.t
+    try:
+        if request.action_id:
+            handler = registry.find_action(request.action_id)
+            if handler is None:
+                return Reply(sections=[t("errors.unknown_action")], ephemeral=True, error=True)
+            return await handler(request, ctx)
+        name = request.command.strip().lower() or "help"
+        spec = registry.find(name)
+        if spec is None:
+            return unknown_command(registry, ctx, name)
+        try:
+            return await spec.handler(request, ctx)
+        except UsageError as exc:
+            message = t(exc.key, **exc.values)
+            return Reply(
+                sections=[message, t("usage.line", usage=spec.usage)], ephemeral=True, error=True
+            )
+    except UsageError as exc:
+        return Reply(sections=[t(exc.key, **exc.values)], ephemeral=True, error=True)
+    except Exception:
+        log.exception("handler failed for %r (action %r)", request.command, request.action_id)
+        return Reply(sections=[t("errors.internal")], ephemeral=True, error=True)
+
+
+def unknown_command(registry: Registry, ctx: Context, name: str) -> Reply:
+    """A short explanation and the nearest valid command."""
+    close = difflib.get_close_matches(name, registry.names(), n=1, cutoff=0.5)
+    lines = [ctx.t("errors.unknown_command", command=name)]
+    if close:
+        spec = registry.find(close[0])
+        lines.append(ctx.t("errors.did_you_mean", command=spec.usage if spec else close[0]))
+    lines.append(ctx.t("errors.see_help"))
+    return Reply(sections=lines, ephemeral=True, error=True)

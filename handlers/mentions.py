@@ -1,0 +1,123 @@
+"""`mentions`: search what was said, newest first."""
+
+from __future__ import annotations
+
+import json
+
+from core.clock import parse_span
+from core.models import Mention
+from core.reply import Action, Fact, Item, Reply, Request
+from core.storage.mentions import MentionFilter, search_mentions
+from core.text import truncate
+from handlers.args import UsageError, parse
+from handlers.context import Context
+from handlers.registry import action, command
+
+PAGE_SIZE = 10
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+@command("mentions", aliases=("m", "erwähnungen", "erwaehnungen"), order=10)
+async def mentions_command(request: Request, ctx: Context) -> Reply:
+    """Mentions of your watchlist, newest first, with link, author, source and sentiment.
+
+    de: Erwähnungen deiner Watchlist, neueste zuerst, mit Link, Autor, Quelle und Stimmung.
+    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive] [--lang de|en] [--page N]
+    """
+    parsed = parse(
+        request.args,
+        options=("since", "source", "sentiment", "lang", "page"),
+        choices={"sentiment": SENTIMENTS, "lang": ("de", "en")},
+    )
+    options = dict(parsed.options)
+    options["q"] = parsed.text()
+    return await _page(ctx, options)
+
+
+@action("mentions.page")
+async def mentions_page(request: Request, ctx: Context) -> Reply:
+    """The next page of a mentions search (the button under the list)."""
+    try:
+        options = json.loads(request.action_value or "{}")
+        if not isinstance(options, dict):
+            raise ValueError
+    except ValueError as exc:
+        raise UsageError("errors.bad_action_value") from exc
+    return await _page(ctx, {str(k): str(v) for k, v in options.items()})
+
+
+async def _page(ctx: Context, options: dict[str, str]) -> Reply:
+    t = ctx.t
+    since = None
+    if span_text := options.get("since"):
+        span = parse_span(span_text)
+        if span is None:
+            raise UsageError("mentions.bad_since", value=span_text)
+        since = ctx.now() - span
+    try:
+        page = max(1, int(options.get("page") or 1))
+    except ValueError as exc:
+        raise UsageError("mentions.bad_page", value=options.get("page", "")) from exc
+    flt = MentionFilter(
+        query=options.get("q") or None,
+        since=since,
+        source=options.get("source") or None,
+        sentiment=options.get("sentiment") or None,
+        language=options.get("lang") or None,
+    )
+    async with ctx.sessions() as session:
+        rows, more = await search_mentions(
+            session=session, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
+    described = _describe(ctx, options)
+    if not rows:
+        return Reply(title=t("mentions.title"), sections=[t("mentions.none", filters=described)])
+    reply = Reply(
+        title=t("mentions.title"),
+        sections=[t("mentions.header", filters=described, page=page)],
+        items=[mention_item(ctx, m) for m in rows],
+    )
+    if more:
+        next_options = {**options, "page": str(page + 1)}
+        reply.actions.append(
+            Action("mentions.page", t("mentions.more"), json.dumps(next_options, sort_keys=True))
+        )
+    return reply
+
+
+def _describe(ctx: Context, options: dict[str, str]) -> str:
+    t = ctx.t
+    parts = []
+    if options.get("q"):
+        parts.append(t("mentions.filter.query", query=options["q"]))
+    if options.get("since"):
+        parts.append(t("mentions.filter.since", since=options["since"]))
+    if options.get("source"):
+        parts.append(t("mentions.filter.source", source=options["source"]))
+    if options.get("sentiment"):
+        parts.append(t(f"sentiment.{options['sentiment']}"))
+    if options.get("lang"):
+        parts.append(t("mentions.filter.lang", lang=options["lang"]))
+    return ", ".join(parts) if parts else t("mentions.filter.all")
+
+
+def mention_item(ctx: Context, m: Mention, *, text_limit: int = 280) -> Item:
+    """A stored mention as a list item, with a button to draft a reply."""
+    t = ctx.t
+    facts = []
+    if m.reach:
+        facts.append(Fact(t("mentions.reach"), ctx.t.number(m.reach)))
+    if m.matched_terms:
+        facts.append(Fact(t("mentions.terms"), m.matched_terms.replace("|", ", ")))
+    sentiment = m.sentiment if m.sentiment in SENTIMENTS else None
+    return Item(
+        title=truncate(m.title, 200) if m.title else "",
+        text=truncate(m.text, text_limit),
+        url=m.url,
+        author=m.author or m.author_handle,
+        source=m.source,
+        time=m.published_at,
+        sentiment=sentiment,  # type: ignore[arg-type]
+        facts=tuple(facts),
+        actions=(Action("draft.create", t("mentions.draft_button"), str(m.id)),),
+    )

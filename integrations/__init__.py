@@ -1,0 +1,1 @@
+"""The outside world that is not a chat platform: sources, publishers, the model client."""
