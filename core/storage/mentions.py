@@ -8,14 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import Table, func, select, text, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Mention
+from core.storage import search_sqlite
 from core.storage.dialect import dialect, insert_for
-from core.text import fold
 
+_MENTION_TABLE: Table = Mention.__table__  # type: ignore[attr-defined]
+# Values per IN (...) query: one query for a typical batch, far below both databases' limits.
+IN_CHUNK = 1000
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 MAX_QUERY_TERMS = 12
@@ -39,8 +42,8 @@ async def existing_keys(
 ) -> set[tuple[str, str]]:
     """Which (source, external_id) pairs are stored already."""
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(keys), 400):
-        chunk = list(keys[start : start + 400])
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = list(keys[start : start + IN_CHUNK])
         stmt = select(col(Mention.source), col(Mention.external_id)).where(
             tuple_(Mention.source, Mention.external_id).in_(chunk)
         )
@@ -58,12 +61,16 @@ async def insert_mentions(
     """
     if not rows:
         return []
+    # A Core statement on the session's connection: the ORM's bulk path would split the
+    # batch into many small statements (a round trip to the driver thread each).
+    table = _MENTION_TABLE
     stmt = (
-        insert_for(session, Mention)
+        insert_for(session, table)
         .on_conflict_do_nothing(index_elements=["source", "external_id"])
-        .returning(Mention.id, Mention.source, Mention.external_id)
+        .returning(table.c.id, table.c.source, table.c.external_id)
     )
-    result = await session.execute(stmt, list(rows))
+    conn = await session.connection()
+    result = await conn.execute(stmt, list(rows))
     return [(r[0], r[1], r[2]) for r in result.all()]
 
 
@@ -72,8 +79,8 @@ async def recent_hashes(
 ) -> dict[str, int]:
     """The first stored mention id per content hash since a time (near-duplicate check)."""
     out: dict[str, int] = {}
-    for start in range(0, len(hashes), 400):
-        chunk = list(hashes[start : start + 400])
+    for start in range(0, len(hashes), IN_CHUNK):
+        chunk = list(hashes[start : start + IN_CHUNK])
         stmt = (
             select(col(Mention.content_hash), func.min(col(Mention.id)))
             .where(col(Mention.content_hash).in_(chunk))
@@ -87,20 +94,8 @@ async def recent_hashes(
 
 def fts_query_sqlite(query: str) -> str | None:
     """User words → a safe FTS5 query: quoted prefix terms, "phrases", -excluded words."""
-    positive: list[str] = []
-    negative: list[str] = []
-    for neg1, phrase, neg2, word in _TOKEN.findall(query)[: MAX_QUERY_TERMS * 2]:
-        words = _WORD.findall(fold(phrase if phrase else word))
-        if not words:
-            continue
-        term = '"' + " ".join(words) + '"' + ("" if phrase else "*")
-        (negative if (neg1 or neg2) else positive).append(term)
-    if not positive:
-        return None
-    out = " AND ".join(positive[:MAX_QUERY_TERMS])
-    for term in negative[:MAX_QUERY_TERMS]:
-        out += f" NOT {term}"
-    return out
+    parsed = search_sqlite.parse_query(query)
+    return parsed.fts5() if parsed else None
 
 
 def fts_query_postgres(query: str) -> str | None:
@@ -126,18 +121,6 @@ async def search_mentions(
 ) -> tuple[list[Mention], bool]:
     """Newest first; returns the page and whether more follow."""
     stmt = select(Mention)
-    if flt.query:
-        if dialect(session) == "postgresql":
-            q = fts_query_postgres(flt.query)
-            if q is None:
-                return [], False
-            stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
-        else:
-            q = fts_query_sqlite(flt.query)
-            if q is None:
-                return [], False
-            ids = text("SELECT rowid FROM mention_fts WHERE mention_fts MATCH :q").bindparams(q=q)
-            stmt = stmt.where(col(Mention.id).in_(ids))
     if flt.since is not None:
         stmt = stmt.where(col(Mention.published_at) >= flt.since)
     if flt.until is not None:
@@ -150,6 +133,17 @@ async def search_mentions(
         stmt = stmt.where(col(Mention.language) == flt.language)
     if flt.term:
         stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
+    if flt.query and dialect(session) != "postgresql":
+        parsed = search_sqlite.parse_query(flt.query)
+        if parsed is None:
+            return [], False
+        rows = await search_sqlite.search(session, parsed, stmt, limit=limit, offset=offset)
+        return rows[:limit], len(rows) > limit
+    if flt.query:
+        q = fts_query_postgres(flt.query)
+        if q is None:
+            return [], False
+        stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
     stmt = stmt.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
     stmt = stmt.offset(offset).limit(limit + 1)
     rows = list((await session.execute(stmt)).scalars().all())

@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints its figures (medians, percentiles, ratios); none asserts."""
