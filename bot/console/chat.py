@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 
 from rich.console import Console
@@ -24,7 +25,8 @@ CONSOLE_CHANNEL = Conversation(platform="console", id="console")
 def parse_line(line: str, locale: str | None = None) -> Request:
     """`/horch mentions x`, `horch mentions x`, `@Horchposten mentions x` or `mentions x`.
 
-    `!ACTION_ID VALUE` clicks a button (its id and value are shown under each reply).
+    `!ACTION_ID VALUE` clicks a button (its id and value are shown under each reply);
+    `!ACTION_ID VALUE field="some text"` also fills a form's fields (an edit form's inputs).
     """
     text = line.strip()
     for prefix in ("/horch", "horch", "@horchposten"):
@@ -32,7 +34,8 @@ def parse_line(line: str, locale: str | None = None) -> Request:
             text = text[len(prefix) :].strip()
             break
     if text.startswith("!"):
-        action_id, _, value = text[1:].partition(" ")
+        action_id, _, rest = text[1:].partition(" ")
+        value, form = _action_value_and_form(rest.strip())
         return Request(
             command="",
             args=[],
@@ -41,7 +44,8 @@ def parse_line(line: str, locale: str | None = None) -> Request:
             locale=locale,
             text=line,
             action_id=action_id,
-            action_value=value.strip(),
+            action_value=value,
+            form=form,
         )
     words = split_text(text)
     command, args = (words[0], words[1:]) if words else ("help", [])
@@ -53,6 +57,27 @@ def parse_line(line: str, locale: str | None = None) -> Request:
         locale=locale,
         text=text,
     )
+
+
+_FIELD = re.compile(r"^([A-Za-z_][\w.-]*)=(.*)$", re.DOTALL)
+
+
+def _action_value_and_form(rest: str) -> tuple[str, dict[str, str]]:
+    """A button value is taken verbatim (it may be JSON); trailing `key=value` words fill a form.
+
+    A form is only recognised when the rest splits cleanly like a shell line and every word
+    after the value is `key=value`; otherwise the whole rest is the value.
+    """
+    if "=" not in rest:
+        return rest, {}
+    try:
+        words = split_text(rest)
+    except UsageError:
+        return rest, {}
+    fields = [_FIELD.match(w) for w in words[1:]]
+    if not words or not fields or not all(fields):
+        return rest, {}
+    return words[0], {m.group(1): m.group(2) for m in fields if m}
 
 
 async def answer(
