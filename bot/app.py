@@ -24,11 +24,28 @@ Setup = Callable[[web.Application, Services], Awaitable[None] | None]
 
 def setups() -> list[Setup]:
     """The adapters and features this build wires into the app."""
-    from bot import demo, scheduler
+    from bot import (
+        alert_jobs,
+        demo,
+        drafts_recovery,
+        ingest_http,
+        scheduler,
+        slack,
+        standup_jobs,
+        teams,
+    )
+    from integrations.sources import poller
 
     return [
         scheduler.setup,  # first: features add their jobs to it
         demo.setup,
+        slack.setup,
+        teams.setup,
+        standup_jobs.setup,
+        alert_jobs.setup,
+        ingest_http.setup,
+        poller.setup,
+        drafts_recovery.setup,
     ]
 
 

@@ -163,8 +163,12 @@ async def db(settings: Settings, action: str, target: str) -> int:
 
 async def teams_package(settings: Settings, out: Path) -> int:
     """Write the Teams app package (manifest and icons) as a zip to sideload."""
-    from bot.teams.package import write_package
+    from bot.teams.package import PackageError, write_package
 
-    path = write_package(settings, out)
+    try:
+        path = write_package(settings, out)
+    except PackageError as exc:
+        print(f"python -m bot teams-package: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {path}")
     return 0

@@ -19,8 +19,14 @@ _SECRET_FIELDS = (
     "x_bearer_token",
     "mastodon_access_token",
 )
-# Token shapes worth hiding even when they are not ours (a user pasting one in a command).
-_TOKEN_SHAPES = re.compile(r"\b(xox[abposr]-[\w-]+|xapp-[\w-]+|sk-[\w-]{16,})")
+# Token shapes worth hiding even when they are not ours (a user pasting one in a command),
+# and credentials in Authorization form (an SDK logging its headers, a server echoing them:
+# Basic carries base64 of "id:secret", which matches no configured secret as written).
+_TOKEN_SHAPES = re.compile(
+    r"\b(xox[abposr]-[\w-]+|xapp-[\w-]+|sk-[\w-]{16,})"
+    r"|\b(?:Bearer|Basic)\s+[\w.~+/-]{8,}=*",
+    re.IGNORECASE,
+)
 
 
 class RedactingFilter(logging.Filter):

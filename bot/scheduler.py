@@ -1,16 +1,23 @@
 """Scheduled triggers (polling, alerts, standups), each run claimed once in the database.
 
 APScheduler fires the jobs in this process; before a run, the job claims its slot
-(`job`, `slot`) in the `job_claim` table, so with several replicas each slot runs once.
-A replica that dies mid-run leaves a claim that expires after `ttl`; another replica may
-then take the slot over (core.storage.claims).
+(`job`, `slot`) in the `job_claim` table, so with several replicas each slot runs once,
+and holds the job's lease while it runs, so a slow run (a poll that outlasts its interval)
+never overlaps the next slot's run on another replica.
+
+Every replica keeps a heartbeat in the database (every HEARTBEAT seconds, alive for
+LIVENESS). A replica that dies mid-run stops beating; its claims and leases are free once
+its heartbeat is LIVENESS old, and another replica takes the work over (core.storage.claims).
+Finished claims of interval jobs are pruned after a day, so the table stays small.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -18,12 +25,18 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.clock import utcnow
-from core.db import session_scope
+from core.db import retry_transient, session_scope
 from core.storage import claims
 from handlers.context import Services
 
 log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[None]]
+HEARTBEAT_SECONDS = 5.0
+LIVENESS = dt.timedelta(seconds=20)  # four missed beats: the replica is gone
+PRUNE_SECONDS = 3600.0
+PRUNE_AFTER = dt.timedelta(days=1)
+FINISH_RETRIES = (0.5, 1.0, 2.0)
+STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass
@@ -43,6 +56,8 @@ class Scheduler:
         self.owner: str = services.extras.get("instance", "local")
         self._jobs: list[_Interval] = []
         self._aps: AsyncIOScheduler | None = None
+        self._heart: asyncio.Task[None] | None = None
+        self._running: set[asyncio.Task[object]] = set()
 
     def every(
         self,
@@ -60,12 +75,20 @@ class Scheduler:
             self._add(self._jobs[-1])
 
     async def run_claimed(self, name: str, slot: str, fn: Job, ttl: dt.timedelta) -> bool:
-        """Run `fn` if this replica wins the claim on (name, slot); returns whether it ran."""
+        """Run `fn` if this replica wins the claim on (name, slot) and the job's lease (no
+        run of an earlier slot still going elsewhere); returns whether it ran."""
         async with session_scope(self.services.sessions) as session:
             won = await claims.try_claim(
                 session=session, job=name, slot=slot, owner=self.owner, ttl=ttl
             )
-        if not won:
+            leased = won and await claims.try_lease(
+                session=session, name=name, owner=self.owner, ttl=ttl
+            )
+            if won and not leased:  # the last slot's run is still going: this slot is skipped
+                await claims.finish_claim(
+                    session=session, job=name, slot=slot, owner=self.owner, status="busy"
+                )
+        if not leased:
             return False
         status = "done"
         try:
@@ -73,16 +96,86 @@ class Scheduler:
         except Exception:
             status = "failed"
             log.exception("scheduled job %s (slot %s) failed", name, slot)
-        async with session_scope(self.services.sessions) as session:
-            await claims.finish_claim(
-                session=session, job=name, slot=slot, owner=self.owner, status=status
-            )
+        finally:
+
+            async def finish() -> None:
+                async with session_scope(self.services.sessions) as session:
+                    await claims.finish_claim(
+                        session=session, job=name, slot=slot, owner=self.owner, status=status
+                    )
+                    await claims.release_lease(session=session, name=name, owner=self.owner)
+
+            await retry_transient(finish, what=f"finishing {name}", delays=FINISH_RETRIES)
         return True
+
+    async def beat(self) -> None:
+        """Tell the other replicas that this one is alive (and keep its leases)."""
+        async with session_scope(self.services.sessions) as session:
+            await claims.beat(session=session, owner=self.owner, ttl=LIVENESS)
+
+    async def prune(self) -> int:
+        """Delete the claims of interval jobs that ended more than PRUNE_AFTER ago."""
+        async with session_scope(self.services.sessions) as session:
+            return await claims.prune(
+                session=session, jobs=[j.name for j in self._jobs], before=utcnow() - PRUNE_AFTER
+            )
+
+    async def _heartbeat(self) -> None:
+        async def prune() -> None:
+            if deleted := await self.prune():
+                log.info("pruned %d old job claim(s)", deleted)
+
+        tried = ""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self.beat()
+                slot = str(int(utcnow().timestamp() // PRUNE_SECONDS))
+                if slot != tried:  # once an hour, by one replica
+                    tried = slot
+                    await self.run_claimed("claims-prune", slot, prune, dt.timedelta(minutes=10))
+            except Exception as exc:  # the database is away: the next beat tries again
+                log.warning("heartbeat failed: %s: %s", type(exc).__name__, exc)
+
+    async def begin(self) -> None:
+        """Free what an earlier process of this name left claimed, beat, then start."""
+        try:
+            async with session_scope(self.services.sessions) as session:
+                freed = await claims.retire(session=session, owner=self.owner)
+            if freed:
+                log.info("freed %d claim(s) left by an earlier run of %s", freed, self.owner)
+            await self.beat()
+        except Exception:
+            log.exception("could not register replica %s; claims rely on expiry", self.owner)
+        self._heart = asyncio.create_task(self._heartbeat(), name="scheduler heartbeat")
+        self.start()
+
+    async def end(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Stop the jobs (running ones get `grace` seconds, then are cancelled) and the
+        heartbeat; what this replica held is free for the others at once."""
+        self.shutdown()
+        if self._running:
+            _, late = await asyncio.wait(set(self._running), timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if self._heart is not None:
+            self._heart.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heart
+            self._heart = None
+        with contextlib.suppress(Exception):
+            async with session_scope(self.services.sessions) as session:
+                await claims.retire(session=session, owner=self.owner)
 
     def _add(self, job: _Interval) -> None:
         assert self._aps is not None
 
         async def tick() -> None:
+            task = asyncio.current_task()
+            if task is not None:  # so that a stop can let it finish
+                self._running.add(task)
+                task.add_done_callback(self._running.discard)
             if not job.claim:
                 try:
                     await job.fn()
@@ -90,7 +183,12 @@ class Scheduler:
                     log.exception("scheduled job %s failed", job.name)
                 return
             slot = str(int(utcnow().timestamp() // job.seconds))
-            await self.run_claimed(job.name, slot, job.fn, job.ttl)
+            try:
+                await self.run_claimed(job.name, slot, job.fn, job.ttl)
+            except Exception as exc:  # the claim itself failed (database away): next slot
+                log.warning(
+                    "scheduled job %s: claim failed: %s: %s", job.name, type(exc).__name__, exc
+                )
 
         self._aps.add_job(
             tick,
@@ -122,9 +220,14 @@ def setup(app: web.Application, services: Services) -> None:
     scheduler = Scheduler(services)
     services.extras["scheduler"] = scheduler
 
-    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
-        scheduler.start()
-        yield
-        scheduler.shutdown()
+    async def start(_app: web.Application) -> None:
+        await scheduler.begin()
 
-    app.cleanup_ctx.append(lifecycle)
+    async def stop(_app: web.Application) -> None:
+        await scheduler.end()
+
+    # Startup signals run after every cleanup context has started (the Slack and Teams
+    # clients exist), shutdown signals before any is torn down: jobs never post through a
+    # closed client, and a post that went out is also recorded as done.
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)

@@ -13,6 +13,7 @@ from core.pipeline import Analyzer, Pipeline
 from core.seed import seed_watchlist
 from handlers import register_all
 from handlers.context import Services
+from integrations.wiring import build_ports
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ async def build_services(settings: Settings, *, analyzer: Analyzer | None = None
         settings=settings, workspace=workspace, sessions=sessions, pipeline=pipeline
     )
     services.extras["engine"] = engine
+    services.llm, services.publishers = build_ports(settings, workspace)
     services.extras["registry"] = register_all()
     services.extras["instance"] = instance_name(settings)
     await seed_watchlist(sessions, workspace)

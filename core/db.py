@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, exc, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -93,9 +93,36 @@ def _run_alembic(url: str, action: str, target: str) -> None:
 
 
 async def upgrade(url: str, target: str = "heads") -> None:
-    """Apply migrations (every branch head: later features add their own branches)."""
-    # env.py runs its own event loop for the async engine, so run it off this loop.
-    await asyncio.to_thread(_run_alembic, url, "upgrade", target)
+    """Apply migrations (every branch head: later features add their own branches).
+
+    On PostgreSQL, replicas that start together migrate one after the other (an advisory
+    lock): Alembic itself would let two of them create the same table at once."""
+    async with _migration_lock(url):
+        # env.py runs its own event loop for the async engine, so run it off this loop.
+        await asyncio.to_thread(_run_alembic, url, "upgrade", target)
+
+
+# Any fixed number will do; it only has to be the same in every replica.
+_MIGRATION_LOCK = 0x486F726368  # "Horch"
+
+
+@asynccontextmanager
+async def _migration_lock(url: str) -> AsyncIterator[None]:
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                await conn.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK}
+                )
+    finally:
+        await engine.dispose()
 
 
 async def downgrade(url: str, target: str = "base") -> None:
@@ -104,3 +131,57 @@ async def downgrade(url: str, target: str = "base") -> None:
 
 def dialect_name(engine: AsyncEngine) -> str:
     return engine.dialect.name
+
+
+# SQLSTATE classes and codes after which the same transaction may simply be tried again:
+# connection lost (08), server shutting down or starting up (57P01-57P03), too many
+# connections (53300), serialization failure and deadlock (40001, 40P01).
+_TRANSIENT_STATES = ("08", "57P01", "57P02", "57P03", "53300", "40001", "40P01")
+RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0)  # about 23 s in all
+T = TypeVar("T")
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error is worth a retry: a lost or refused connection, a server
+    restart, a deadlock or a locked SQLite file — not a bug or a constraint violation."""
+    if isinstance(error, exc.DBAPIError):
+        orig = error.orig
+        if error.connection_invalidated:
+            return True
+        if type(orig).__module__.startswith("sqlite3"):  # "no such table" is no reason to wait
+            message = str(orig).lower()
+            return "locked" in message or "busy" in message
+        state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+        if state:
+            return state.startswith(_TRANSIENT_STATES)
+        return isinstance(error, exc.InterfaceError | exc.OperationalError)
+    # A refused or reset connection while the pool reconnects (the server is restarting).
+    return isinstance(error, OSError | TimeoutError)
+
+
+async def retry_transient(
+    work: Callable[[], Awaitable[T]],
+    *,
+    what: str,
+    delays: tuple[float, ...] = RETRY_DELAYS,
+) -> T:
+    """Run `work` (one whole transaction), again after a transient error (see is_transient).
+
+    The failed transaction was rolled back and the pool drops the broken connection, so a
+    repeat starts clean; `work` must be safe to repeat (idempotent writes, or all-or-nothing)."""
+    for attempt, delay in enumerate((*delays, None), start=1):
+        try:
+            return await work()
+        except Exception as error:
+            if delay is None or not is_transient(error):
+                raise
+            log.warning(
+                "database: %s failed (%s: %s); retry %d in %.1f s",
+                what,
+                type(error).__name__,
+                str(error).splitlines()[0][:200] if str(error) else "",
+                attempt,
+                delay,
+            )
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")

@@ -8,37 +8,33 @@ already stored, so a retried batch never doubles a mention.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
-from core.clock import to_naive_utc, utcnow
-from core.db import SessionFactory, session_scope
+from core.clock import utcnow
+from core.db import SessionFactory, retry_transient, session_scope
+from core.ingest_analysis import Analyzer as Analyzer
+from core.ingest_analysis import Timer, analyse_chunk
+from core.ingest_rows import TERM_SEP as TERM_SEP
+from core.ingest_rows import Row, finish, haystack, normalize, unique_in_batch
+from core.ingest_rows import count_keys as count_keys
 from core.raw import RawMention
 from core.storage import counts, mentions, watch
-from core.text import content_hash, hashtags, html_to_text, truncate
 from core.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
 NEAR_DUP_WINDOW = dt.timedelta(days=7)
-MAX_TEXT = 20_000
-# Terms can contain spaces ("lumora brew"), so matched_terms joins them with "|".
-TERM_SEP = "|"
-
-
-class Analyzer(Protocol):
-    """Language and sentiment for a batch of texts (the offline models, or a model server)."""
-
-    def languages(self, texts: list[str]) -> list[str | None]: ...
-
-    def sentiments(
-        self, texts: list[str], languages: list[str | None]
-    ) -> list[tuple[str, float]]: ...
-
-    def intent(self, text: str, language: str | None) -> str: ...
+# Rows analysed per step. The next chunk is analysed (in a worker thread, where the models
+# release the GIL) while the previous one is stored, so the model stage and the database
+# overlap. Not smaller: the sentence encoder's matrix products lose far more to per-call
+# BLAS overhead on small batches than the overlap wins (measured: 250 rows 5x slower).
+CHUNK = 1000
+# Another replica may have changed the watchlist; reload it at least this often.
+WATCHLIST_TTL = 60.0
 
 
 class OfflineAnalyzer:
@@ -100,17 +96,6 @@ class StoredMention:
 Listener = Callable[[list[StoredMention]], Awaitable[None]]
 
 
-class _Timer:
-    def __init__(self, sink: dict[str, float], name: str) -> None:
-        self.sink, self.name = sink, name
-
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.sink[self.name] = self.sink.get(self.name, 0.0) + time.perf_counter() - self.start
-
-
 class Pipeline:
     """Turns raw items into stored, analysed mentions. One per process; safe to share."""
 
@@ -127,6 +112,8 @@ class Pipeline:
         self.languages = set(languages)
         self.exclusions = list(exclusions)
         self._watchlist: Watchlist | None = None
+        self._watchlist_at = 0.0
+        self._loading = asyncio.Lock()
         self.listeners: list[Listener] = []
 
     @property
@@ -140,72 +127,64 @@ class Pipeline:
         self._watchlist = None
 
     async def watchlist(self) -> Watchlist:
-        if self._watchlist is None:
+        """The compiled watchlist, reloaded after a change here or every WATCHLIST_TTL."""
+        if self._watchlist is None or time.monotonic() - self._watchlist_at > WATCHLIST_TTL:
             async with self.sessions() as session:
                 rows = await watch.list_terms(session=session)
             self._watchlist = Watchlist(watch.to_terms(rows), self.exclusions)
+            self._watchlist_at = time.monotonic()
         return self._watchlist
+
+    async def _ready_analyzer(self) -> Analyzer:
+        """The analyzer, loading the models off the event loop the first time."""
+        if self._analyzer is None:
+            async with self._loading:
+                if self._analyzer is None:
+                    self._analyzer = await asyncio.to_thread(OfflineAnalyzer)
+        return self._analyzer
 
     async def ingest(self, items: Sequence[RawMention]) -> IngestResult:
         """Run a batch through every stage and store it; returns what happened."""
         result = IngestResult(received=len(items))
         timings = result.stage_seconds
         wl = await self.watchlist()
+        now = utcnow()
 
-        with _Timer(timings, "normalize"):
-            rows = [n for item in items if (n := _normalize(item)) is not None]
+        with Timer(timings, "normalize"):
+            rows = [n for item in items if (n := normalize(item, now)) is not None]
         result.invalid = len(items) - len(rows)
 
-        with _Timer(timings, "match"):
-            kept: list[dict[str, Any]] = []
+        with Timer(timings, "match"):
+            kept: list[Row] = []
             for row, keep_unmatched in rows:
-                haystack = f"{row['title'] or ''}\n{row['text']}"
-                if wl.excluded(haystack):
-                    result.dropped += 1
-                    continue
-                matched = wl.match(haystack)
-                if not matched and not keep_unmatched:
+                text = haystack(row)
+                matched = wl.match(text)  # [] when the text holds an exclusion
+                if not matched and (not keep_unmatched or wl.excluded(text)):
                     result.dropped += 1
                     continue
                 row["matched_terms"] = TERM_SEP.join(t.canonical for t in matched)[:2048]
                 kept.append(row)
 
-        with _Timer(timings, "dedupe"):
-            kept = _unique_in_batch(kept)
-            async with self.sessions() as session:
-                known = await mentions.existing_keys(
-                    session=session, keys=[(r["source"], r["external_id"]) for r in kept]
-                )
-            result.duplicates = len(rows) - result.dropped - len(kept) + len(known)
-            kept = [r for r in kept if (r["source"], r["external_id"]) not in known]
+        with Timer(timings, "dedupe"):
+            unique = unique_in_batch(kept)
 
-        if kept:
-            texts = [r["text"] for r in kept]
-            with _Timer(timings, "language"):
-                missing = [i for i, r in enumerate(kept) if not r["language"]]
-                detected = self.analyzer.languages([texts[i] for i in missing]) if missing else []
-                for i, lang in zip(missing, detected, strict=True):
-                    kept[i]["language"] = lang
-                before = len(kept)
-                kept = [r for r in kept if r["language"] in self.languages or not r["language"]]
-                result.dropped += before - len(kept)
-                texts = [r["text"] for r in kept]
+            async def lookup() -> set[tuple[str, str]]:
+                async with self.sessions() as session:
+                    return await mentions.existing_keys(
+                        session=session, keys=[(r["source"], r["external_id"]) for r in unique]
+                    )
 
-            with _Timer(timings, "sentiment"):
-                scored = self.analyzer.sentiments(texts, [r["language"] for r in kept])
-                for row, (label, score) in zip(kept, scored, strict=True):
-                    row["sentiment"], row["sentiment_score"] = label, score
-                    row["intent"] = self.analyzer.intent(row["text"], row["language"])
+            known = await retry_transient(lookup, what="looking up stored mentions")
+            result.duplicates = len(kept) - len(unique) + len(known)
+            kept = [r for r in unique if (r["source"], r["external_id"]) not in known]
 
         stored: list[StoredMention] = []
         if kept:
-            with _Timer(timings, "near_duplicates"):
-                await self._mark_near_duplicates(kept)
-            result.near_duplicates = sum(1 for r in kept if r["dup_of"] is not None)
-            with _Timer(timings, "store"):
-                stored = await self._store(kept)
+            with Timer(timings, "normalize"):
+                for row in kept:
+                    finish(row)
+            stored = await self._analyse_and_store(kept, result)
             result.new = len(stored)
-            result.duplicates += len(kept) - len(stored)
             result.new_ids = [s.id for s in stored]
         for listener in self.listeners:
             if stored:
@@ -215,19 +194,108 @@ class Pipeline:
                     log.exception("ingest listener failed")
         return result
 
-    async def _mark_near_duplicates(self, rows: list[dict[str, Any]]) -> None:
-        since = utcnow() - NEAR_DUP_WINDOW
-        async with self.sessions() as session:
-            first = await mentions.recent_hashes(
-                session=session, hashes=list({r["content_hash"] for r in rows}), since=since
-            )
-        for row in rows:
-            row["dup_of"] = first.get(row["content_hash"])
+    async def _analyse_and_store(
+        self, rows: list[Row], result: IngestResult
+    ) -> list[StoredMention]:
+        """Chunk by chunk: analyse the next chunk in a thread while this one is stored."""
+        timings = result.stage_seconds
+        with Timer(timings, "near_duplicates"):
+            await self._mark_near_duplicates(rows)
+        analyzer = await self._ready_analyzer()
+        chunks = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
+        firsts: dict[str, int] = {}  # content hash → id of its first mention in this batch
+        stored: list[StoredMention] = []
+        pending = asyncio.create_task(
+            asyncio.to_thread(analyse_chunk, analyzer, chunks[0], self.languages)
+        )
+        try:
+            for index in range(len(chunks)):
+                analysed = await pending
+                if index + 1 < len(chunks):
+                    pending = asyncio.create_task(
+                        asyncio.to_thread(
+                            analyse_chunk, analyzer, chunks[index + 1], self.languages
+                        )
+                    )
+                result.dropped += analysed.dropped
+                for stage, seconds in analysed.seconds.items():
+                    timings[stage] = timings.get(stage, 0.0) + seconds
+                if not analysed.rows:
+                    continue
+                result.near_duplicates += sum(
+                    1 for r in analysed.rows if r["dup_of"] is not None or r.get("_dup_in_batch")
+                )
+                with Timer(timings, "store"):
+                    new = await self._store_retrying(analysed.rows, firsts)
+                result.duplicates += len(analysed.rows) - len(new)
+                stored += new
+        finally:
+            if not pending.done():  # a failed store: let the running analysis finish quietly
+                pending.add_done_callback(lambda t: t.cancelled() or t.exception())
+        return stored
 
-    async def _store(self, rows: list[dict[str, Any]]) -> list[StoredMention]:
+    async def _mark_near_duplicates(self, rows: list[Row]) -> None:
+        """Point each repost at the first stored mention with the same fingerprint from the
+        last 7 days (and bring that one's analysis along); a repost of a mention earlier in
+        this batch is marked `_dup_in_batch`, pointed at it when that one is stored, and
+        takes its analysis from it (`_origin`)."""
+        since = utcnow() - NEAR_DUP_WINDOW
+
+        async def lookup() -> tuple[dict[str, int], dict[int, mentions.Analysis]]:
+            async with self.sessions() as session:
+                first = await mentions.recent_hashes(
+                    session=session, hashes=list({r["content_hash"] for r in rows}), since=since
+                )
+                known = await mentions.analyses(session=session, ids=list(set(first.values())))
+            return first, known
+
+        first, known = await retry_transient(lookup, what="looking up reposts")
+        origins: dict[str, Row] = {}
+        for row in rows:
+            digest = row["content_hash"]
+            row["dup_of"] = first.get(digest)
+            if row["dup_of"] is not None:
+                if (analysis := known.get(row["dup_of"])) is not None:
+                    row["_reuse"] = analysis
+            elif digest in origins:
+                row["_dup_in_batch"] = True
+                row["_origin"] = origins[digest]
+            else:
+                origins[digest] = row
+
+    async def _store_retrying(self, rows: list[Row], firsts: dict[str, int]) -> list[StoredMention]:
+        """`_store`, again after a lost connection or a deadlock: the transaction was rolled
+        back, so the chunk is stored whole, once (a commit whose answer was lost leaves its
+        rows stored, and the retry's ON CONFLICT skips them: never twice)."""
+        in_batch = [r for r in rows if r.get("_dup_in_batch")]
+        before = dict(firsts)
+
+        async def attempt() -> list[StoredMention]:
+            firsts.clear()
+            firsts.update(before)  # ids of a rolled-back attempt must not be pointed at
+            for row in in_batch:
+                row["_dup_in_batch"] = True
+            return await self._store(rows, firsts)
+
+        return await retry_transient(attempt, what=f"storing {len(rows)} mentions")
+
+    async def _store(self, rows: list[Row], firsts: dict[str, int]) -> list[StoredMention]:
+        """Insert the rows and add their hourly counts, in one transaction."""
+        early: list[Row] = []
+        later: list[Row] = []
+        for row in rows:
+            (later if row.pop("_dup_in_batch", False) else early).append(row)
         async with session_scope(self.sessions) as session:
-            inserted = await mentions.insert_mentions(session=session, rows=rows)
+            inserted = await mentions.insert_mentions(session=session, rows=early)
             by_key = {(r["source"], r["external_id"]): r for r in rows}
+            for mention_id, source, external_id in inserted:
+                row = by_key[(source, external_id)]
+                if row["dup_of"] is None:
+                    firsts.setdefault(row["content_hash"], mention_id)
+            if later:  # reposts of a mention first seen in this very batch
+                for row in later:
+                    row["dup_of"] = firsts.get(row["content_hash"])
+                inserted += await mentions.insert_mentions(session=session, rows=later)
             stored: list[StoredMention] = []
             tally_rows = []
             for mention_id, source, external_id in inserted:
@@ -239,65 +307,3 @@ class Pipeline:
                 tally_rows.append((row["published_at"], keys, row["sentiment"], row["reach"]))
             await counts.add_counts(session=session, increments=counts.tally(tally_rows))
         return stored
-
-
-def count_keys(row: dict[str, Any]) -> list[str]:
-    """The hourly-count keys a mention adds to: all, its source, its terms and hashtags."""
-    keys = ["all", f"src:{row['source']}"]
-    terms = row["matched_terms"].split(TERM_SEP) if row["matched_terms"] else []
-    keys += [f"term:{t}" for t in terms if not t.startswith("#")]
-    keys += [f"tag:{t}" for t in row["hashtags"].split()]
-    return keys
-
-
-def _unique_in_batch(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for row in rows:
-        key = (row["source"], row["external_id"])
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
-
-
-def _normalize(item: RawMention) -> tuple[dict[str, Any], bool] | None:
-    """A raw item as a row of the mention table, or None when it cannot be stored."""
-    if not item.external_id or not item.source:
-        return None
-    text, _links = html_to_text(item.text or "")
-    title = html_to_text(item.title)[0] if item.title else None
-    if not text and title:
-        text = title
-    if not text:
-        return None
-    published = to_naive_utc(item.published_at) if item.published_at else utcnow()
-    reach = max(item.followers, 0) + item.likes + 2 * item.reposts + item.replies
-    row = {
-        "source": item.source[:64],
-        "source_type": item.source_type[:16],
-        "external_id": item.external_id[:255],
-        "url": item.url[:2048] if item.url else None,
-        "author": truncate(item.author, 255) if item.author else None,
-        "author_handle": item.author_handle[:255] if item.author_handle else None,
-        "title": truncate(title, 1024) if title else None,
-        "text": text[:MAX_TEXT],
-        "language": (item.language or "").lower()[:2] or None,
-        "sentiment": None,
-        "sentiment_score": None,
-        "intent": None,
-        "published_at": published,
-        "fetched_at": utcnow(),
-        "matched_terms": "",
-        "hashtags": " ".join(hashtags(f"{title or ''} {text}"))[:2048],
-        "likes": item.likes,
-        "reposts": item.reposts,
-        "replies": item.replies,
-        "reach": reach,
-        "reply_to": item.reply_to,
-        "thread_id": item.thread_id,
-        "dup_of": None,
-        "content_hash": content_hash(text),
-        "synthetic": item.synthetic,
-    }
-    return row, item.keep_unmatched

@@ -27,6 +27,12 @@ def split_text(text: str) -> list[str]:
         raise UsageError("usage.unbalanced_quote") from exc
 
 
+def is_id(text: str) -> bool:
+    """ASCII digits that fit a 32-bit id column ("²" and "١٢٣" are digits to str.isdigit,
+    and a 20-digit number overflows both databases)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 @dataclass
 class Parsed:
     positional: list[str] = field(default_factory=list)

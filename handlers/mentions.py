@@ -14,6 +14,7 @@ from handlers.context import Context
 from handlers.registry import action, command
 
 PAGE_SIZE = 10
+MAX_PAGE = 10_000  # further is no page anyone reads, and its offset would overflow INTEGER
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
@@ -56,6 +57,8 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         since = ctx.now() - span
     try:
         page = max(1, int(options.get("page") or 1))
+        if page > MAX_PAGE:
+            raise ValueError(page)
     except ValueError as exc:
         raise UsageError("mentions.bad_page", value=options.get("page", "")) from exc
     flt = MentionFilter(

@@ -135,8 +135,11 @@ def raw(
     start = start or dt.datetime(2026, 11, 20, 8, 0)
     return [
         RawMention(
-            source=source, external_id=f"{source}-{i}", text=f"{text} ({i})" if n > 1 else text,
-            published_at=start + i * step, **extra,
+            source=source,
+            external_id=f"{source}-{i}",
+            text=f"{text} ({i})" if n > 1 else text,
+            published_at=start + i * step,
+            **extra,
         )
         for i in range(n)
     ]

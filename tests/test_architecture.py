@@ -51,8 +51,15 @@ def test_handlers_import_no_platform() -> None:
     assert _violations("handlers", ("bot", "integrations", *CHAT_SDKS, *HTTP_SDKS)) == []
 
 
-@pytest.mark.parametrize("sdk,home", [("slack_bolt", "bot/slack/"), ("slack_sdk", "bot/slack/"),
-                                      ("botbuilder", "bot/teams/"), ("botframework", "bot/teams/")])
+@pytest.mark.parametrize(
+    "sdk,home",
+    [
+        ("slack_bolt", "bot/slack/"),
+        ("slack_sdk", "bot/slack/"),
+        ("botbuilder", "bot/teams/"),
+        ("botframework", "bot/teams/"),
+    ],
+)
 def test_chat_sdks_only_in_their_adapter(sdk: str, home: str) -> None:
     bad = []
     for package in ("bot", "core", "handlers", "integrations", "config"):

@@ -39,7 +39,9 @@ def test_message_keys_used_in_code_exist() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    pattern = re.compile(r"""(?:\bt|UsageError|translate\([^,]+,)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+    pattern = re.compile(
+        r"""(?:\bt|UsageError|translate\([^,]+,)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']"""
+    )
     known = set(catalog("en"))
     missing = []
     for package in ("handlers", "bot", "core"):

@@ -6,8 +6,8 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-from core import db as coredb
 import core.models  # noqa: F401
+from core import db as coredb
 
 
 async def _tables(url: str) -> set[str]:

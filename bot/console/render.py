@@ -18,7 +18,13 @@ from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Item, Reply
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[A-Za-z]")
+# Whole escape sequences first (CSI, and OSC such as a window title), so that no remnant
+# like "[31m" is left; then single controls, zero-width and bidi characters (which hide or
+# reorder text: core.text drops them from mentions at ingest, this from every field).
+_CONTROL = re.compile(
+    r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _SENT_STYLE = {"negative": "red", "neutral": "yellow", "positive": "green"}
 
 

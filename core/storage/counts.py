@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import HourlyCount
-from core.storage.dialect import insert_for
+from core.storage.dialect import dialect, insert_for
 
-_SENT = {"negative": "neg", "neutral": "neu", "positive": "pos"}
+_COLS = ("n", "neg", "neu", "pos", "reach")
+# Index into a count cell [n, neg, neu, pos, reach] for each sentiment.
+_SLOT = {"negative": 1, "neutral": 2, "positive": 3}
+_COUNT_TABLE: Table = HourlyCount.__table__  # type: ignore[attr-defined]
 
 
 def hour(value: dt.datetime) -> dt.datetime:
@@ -24,19 +26,20 @@ def tally(
     rows: Iterable[tuple[dt.datetime, Sequence[str], str | None, int]],
 ) -> dict[tuple[dt.datetime, str], dict[str, int]]:
     """(published_at, keys, sentiment, reach) per mention → increments per (hour, key)."""
-    acc: dict[tuple[dt.datetime, str], dict[str, int]] = defaultdict(
-        lambda: {"n": 0, "neg": 0, "neu": 0, "pos": 0, "reach": 0}
-    )
+    # Plain lists while counting (this runs for every key of every stored mention).
+    acc: dict[tuple[dt.datetime, str], list[int]] = {}
     for published, keys, sentiment, reach in rows:
         bucket = hour(published)
-        col = _SENT.get(sentiment or "")
+        slot = _SLOT.get(sentiment or "")
         for key in keys:
-            cell = acc[(bucket, key)]
-            cell["n"] += 1
-            cell["reach"] += reach
-            if col:
-                cell[col] += 1
-    return acc
+            cell = acc.get((bucket, key))
+            if cell is None:
+                cell = acc[(bucket, key)] = [0, 0, 0, 0, 0]
+            cell[0] += 1
+            cell[4] += reach
+            if slot:
+                cell[slot] += 1
+    return {k: dict(zip(_COLS, v, strict=True)) for k, v in acc.items()}
 
 
 async def add_counts(
@@ -45,17 +48,33 @@ async def add_counts(
     """Add increments in one upsert (in the same transaction as the mentions they count)."""
     if not increments:
         return
-    rows = [{"bucket": b, "key": k, **v} for (b, k), v in increments.items()]
-    stmt = insert_for(session, HourlyCount)
+    # In key order, so concurrent batches lock the same rows in the same order (PostgreSQL).
+    ordered = sorted(increments)
+    conn = await session.connection()
+    if dialect(session) == "sqlite":
+        # The driver's executemany with plain tuples: the per-row parameter handling of
+        # SQLAlchemy would cost more than SQLite's own work here.
+        kind = _COUNT_TABLE.c.bucket.type.dialect_impl(conn.dialect)
+        stamp = kind.bind_processor(conn.dialect) or str  # exactly as SQLAlchemy stores it
+        params = [(stamp(b), k, *(increments[(b, k)][c] for c in _COLS)) for b, k in ordered]
+        await conn.exec_driver_sql(_SQLITE_UPSERT, params)
+        return
+    rows = [{"bucket": b, "key": k, **increments[(b, k)]} for b, k in ordered]
+    table = _COUNT_TABLE
+    stmt = insert_for(session, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["bucket", "key"],
-        set_={c: getattr(HourlyCount, c) + getattr(stmt.excluded, c) for c in _COLS},
+        set_={c: table.c[c] + getattr(stmt.excluded, c) for c in _COLS},
     )
-    for start in range(0, len(rows), 1000):
-        await session.execute(stmt, rows[start : start + 1000])
+    for start in range(0, len(rows), 5000):
+        await conn.execute(stmt, rows[start : start + 5000])
 
 
-_COLS = ("n", "neg", "neu", "pos", "reach")
+_SQLITE_UPSERT = (
+    "INSERT INTO hourly_count (bucket, key, n, neg, neu, pos, reach) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (bucket, key) DO UPDATE SET "
+    + ", ".join(f"{c} = {c} + excluded.{c}" for c in _COLS)
+)
 
 
 async def series(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, func, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +21,11 @@ from core.storage.dialect import dialect, insert_for
 _MENTION_TABLE: Table = Mention.__table__  # type: ignore[attr-defined]
 # Values per IN (...) query: one query for a typical batch, far below both databases' limits.
 IN_CHUNK = 1000
+# Rows per INSERT statement on SQLite, largest first (25 columns × 500 stays far below
+# SQLite's 32,766 bound parameters).
+_INSERT_SIZES = (500, 50, 5, 1)
+# Lengths of IN (...) lists (see `padded`); IN_CHUNK is the largest.
+_IN_SIZES = (8, 64, 256, IN_CHUNK)
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 MAX_QUERY_TERMS = 12
@@ -43,7 +50,7 @@ async def existing_keys(
     """Which (source, external_id) pairs are stored already."""
     found: set[tuple[str, str]] = set()
     for start in range(0, len(keys), IN_CHUNK):
-        chunk = list(keys[start : start + IN_CHUNK])
+        chunk = padded(list(keys[start : start + IN_CHUNK]))
         stmt = select(col(Mention.source), col(Mention.external_id)).where(
             tuple_(Mention.source, Mention.external_id).in_(chunk)
         )
@@ -61,6 +68,9 @@ async def insert_mentions(
     """
     if not rows:
         return []
+    conn = await session.connection()
+    if dialect(session) == "sqlite":
+        return await _insert_sqlite(conn, rows)
     # A Core statement on the session's connection: the ORM's bulk path would split the
     # batch into many small statements (a round trip to the driver thread each).
     table = _MENTION_TABLE
@@ -69,9 +79,59 @@ async def insert_mentions(
         .on_conflict_do_nothing(index_elements=["source", "external_id"])
         .returning(table.c.id, table.c.source, table.c.external_id)
     )
-    conn = await session.connection()
-    result = await conn.execute(stmt, list(rows))
-    return [(r[0], r[1], r[2]) for r in result.all()]
+    out: list[tuple[int, str, str]] = []
+    start = 0
+    while start < len(rows):  # fixed sizes, so prepared statements stay few (see below)
+        size = next(n for n in _INSERT_SIZES if n <= len(rows) - start)
+        result = await conn.execute(stmt, list(rows[start : start + size]))
+        out += [(r[0], r[1], r[2]) for r in result.all()]
+        start += size
+    return out
+
+
+async def _insert_sqlite(
+    conn: AsyncConnection, rows: Sequence[dict[str, Any]]
+) -> list[tuple[int, str, str]]:
+    """Multi-row INSERT … RETURNING with the driver's own parameters: SQLAlchemy's per-row
+    parameter handling would cost more than SQLite's work. Values are converted exactly as
+    SQLAlchemy stores them (its bind processors for times and booleans).
+
+    Statements come in a few fixed sizes only: the driver keeps every distinct statement
+    prepared (about 2 MB for a 1,000-row one), so a size per batch length would grow the
+    process by hundreds of MB over a long import."""
+    columns = [c for c in _MENTION_TABLE.columns if c.name != "id"]
+    convert = [c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in columns]
+    names = tuple(c.name for c in columns)
+    out: list[tuple[int, str, str]] = []
+    start = 0
+    while start < len(rows):
+        size = next(n for n in _INSERT_SIZES if n <= len(rows) - start)
+        params: list[Any] = []
+        for row in rows[start : start + size]:
+            for name, fn in zip(names, convert, strict=True):
+                value = row.get(name)
+                params.append(fn(value) if fn is not None and value is not None else value)
+        result: Any = await conn.exec_driver_sql(_insert_sql(names, size), tuple(params))
+        out += [(int(r[0]), str(r[1]), str(r[2])) for r in result.all()]
+        start += size
+    return out
+
+
+@functools.cache
+def _insert_sql(names: tuple[str, ...], size: int) -> str:
+    one = "(" + ", ".join("?" * len(names)) + ")"
+    return (
+        f"INSERT INTO mention ({', '.join(names)}) VALUES {', '.join([one] * size)} "
+        "ON CONFLICT (source, external_id) DO NOTHING RETURNING id, source, external_id"
+    )
+
+
+def padded(values: list[Any]) -> list[Any]:
+    """A list for `IN (...)`, its length rounded up to one of a few sizes by repeating its
+    last value (which changes no result): the driver keeps one prepared statement per
+    distinct length, and a length per batch would pile them up."""
+    size = next((n for n in _IN_SIZES if n >= len(values)), len(values))
+    return values + values[-1:] * (size - len(values))
 
 
 async def recent_hashes(
@@ -80,7 +140,7 @@ async def recent_hashes(
     """The first stored mention id per content hash since a time (near-duplicate check)."""
     out: dict[str, int] = {}
     for start in range(0, len(hashes), IN_CHUNK):
-        chunk = list(hashes[start : start + IN_CHUNK])
+        chunk = padded(list(hashes[start : start + IN_CHUNK]))
         stmt = (
             select(col(Mention.content_hash), func.min(col(Mention.id)))
             .where(col(Mention.content_hash).in_(chunk))
@@ -89,6 +149,33 @@ async def recent_hashes(
             .group_by(Mention.content_hash)
         )
         out.update({h: i for h, i in (await session.execute(stmt)).all()})
+    return out
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the models said about a stored mention."""
+
+    language: str | None
+    sentiment: str | None
+    sentiment_score: float | None
+    intent: str | None
+
+
+async def analyses(*, session: AsyncSession, ids: Sequence[int]) -> dict[int, Analysis]:
+    """Language, sentiment and intent of stored mentions (a repost reuses its original's)."""
+    out: dict[int, Analysis] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = padded(list(ids[start : start + IN_CHUNK]))
+        stmt = select(
+            col(Mention.id),
+            col(Mention.language),
+            col(Mention.sentiment),
+            col(Mention.sentiment_score),
+            col(Mention.intent),
+        ).where(col(Mention.id).in_(chunk))
+        for ident, lang, label, score, intent in (await session.execute(stmt)).all():
+            out[int(ident)] = Analysis(lang, label, score, intent)
     return out
 
 
@@ -153,7 +240,7 @@ async def search_mentions(
 async def get_mention(*, session: AsyncSession, ref: str) -> Mention | None:
     """A mention by its id, or by its URL."""
     ref = ref.strip().strip("<>")
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) <= 9:  # not "²", nor past INTEGER
         return await session.get(Mention, int(ref))
     stmt = select(Mention).where(col(Mention.url) == ref).limit(1)
     return (await session.execute(stmt)).scalars().first()

@@ -53,6 +53,7 @@ async def seed_terms(*, session: AsyncSession, terms: Sequence[tuple[str, str, s
         await session.execute(stmt, fresh)
     return len(fresh)
 
+
 async def add_term(
     *, session: AsyncSession, term: str, kind: str, actor: str
 ) -> tuple[WatchTerm, bool]:

@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from config.settings import Settings
+from config.workspace import load_workspace
 from core.db import make_engine, make_sessionmaker
 from core.models import HourlyCount, Mention
 from core.pipeline import Pipeline
 from core.raw import RawMention
 from core.seed import seed_watchlist
-from config.settings import Settings
-from config.workspace import load_workspace
 from tests.conftest import raw
 from tests.fakes import RuleAnalyzer
 

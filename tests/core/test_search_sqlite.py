@@ -47,13 +47,13 @@ async def _plain(sessions: Any, query: str, offset: int, limit: int) -> list[int
     parsed = search_sqlite.parse_query(query)
     assert parsed is not None
     async with sessions() as s:
-        rows = await search_sqlite._plain(s, parsed.fts5(), select(Mention), limit=limit, offset=offset)
+        rows = await search_sqlite._plain(
+            s, parsed.fts5(), select(Mention), limit=limit, offset=offset
+        )
     return [m.id for m in rows][:limit]
 
 
-async def test_same_pages_as_the_plain_query(
-    factory: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_same_pages_as_the_plain_query(factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     queries = ["Lieferung", "liefer", "kaffee -nicht", '"cafe creme"', "strasse", "Straße", "a1"]
     # From "all matches are candidates" to "suspects overflow → plain fallback".
     for candidates, suspects in [(2000, 5000), (10, 5000), (10, 3), (40, 60)]:

@@ -36,7 +36,9 @@ async def sessions(db_url: str) -> Any:
     factory = make_sessionmaker(engine)
     pipeline = Pipeline(factory, analyzer=RuleAnalyzer())
     items = [
-        RawMention("src", ext, text, T0 + dt.timedelta(hours=int(ext)), url=f"https://x.example/{ext}")
+        RawMention(
+            "src", ext, text, T0 + dt.timedelta(hours=int(ext)), url=f"https://x.example/{ext}"
+        )
         for ext, text, _ in TEXTS
     ]
     await pipeline.ingest(items)
@@ -65,7 +67,9 @@ async def test_filters_combine(sessions: Any) -> None:
     assert await _ids(sessions, source="other") == []
 
 
-@pytest.mark.parametrize("hostile", ['"', "NEAR(", "a OR", "*", "-", "()", "'; DROP TABLE mention;--"])
+@pytest.mark.parametrize(
+    "hostile", ['"', "NEAR(", "a OR", "*", "-", "()", "'; DROP TABLE mention;--"]
+)
 async def test_hostile_queries_never_break_the_search(sessions: Any, hostile: str) -> None:
     await _ids(sessions, query=hostile)  # no exception is the assertion
     assert fts_query_sqlite(hostile) is None or '"' in (fts_query_sqlite(hostile) or "")
@@ -113,11 +117,18 @@ async def test_preferences_upsert(sessions: Any) -> None:
     for value in ("de", "en"):
         async with session_scope(sessions) as s:
             await prefs.set_pref(
-                session=s, platform="slack", scope="user", subject_id="U1", key="locale", value=value
+                session=s,
+                platform="slack",
+                scope="user",
+                subject_id="U1",
+                key="locale",
+                value=value,
             )
     async with sessions() as s:
         assert (
-            await prefs.get_pref(session=s, platform="slack", scope="user", subject_id="U1", key="locale")
+            await prefs.get_pref(
+                session=s, platform="slack", scope="user", subject_id="U1", key="locale"
+            )
             == "en"
         )
 

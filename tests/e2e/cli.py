@@ -15,8 +15,11 @@ def bot_env(db_url: str, **extra: str) -> dict[str, str]:
     """A clean environment: only what the test sets (no .env: the cwd is a temp dir)."""
     env = {k: os.environ[k] for k in PASS_THROUGH if k in os.environ}
     env.update(
-        PYTHONPATH=str(ROOT), DATABASE_URL=db_url, HORCH_SEED_DEMO="false",
-        HORCH_LOG_LEVEL="WARNING", COLUMNS="120",
+        PYTHONPATH=str(ROOT),
+        DATABASE_URL=db_url,
+        HORCH_SEED_DEMO="false",
+        HORCH_LOG_LEVEL="WARNING",
+        COLUMNS="120",
     )
     env.update(extra)
     return env
@@ -27,5 +30,9 @@ def run_bot(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        cwd=cwd, env=bot_env(db_url, **extra), capture_output=True, text=True, timeout=timeout,
+        cwd=cwd,
+        env=bot_env(db_url, **extra),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )

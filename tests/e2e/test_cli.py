@@ -28,12 +28,20 @@ def _seed(db_url: str) -> None:
         await pipeline.ingest(
             [
                 RawMention(
-                    "demo-forum", "1", "Die Lieferung ist nicht angekommen, Lumora!",
-                    now - dt.timedelta(hours=2), url="https://forum.example/1", author="Anna",
+                    "demo-forum",
+                    "1",
+                    "Die Lieferung ist nicht angekommen, Lumora!",
+                    now - dt.timedelta(hours=2),
+                    url="https://forum.example/1",
+                    author="Anna",
                 ),
                 RawMention(
-                    "demo-news", "2", "Delivery of the Lumora Brew was great",
-                    now - dt.timedelta(days=1), url="https://news.example/2", author="Ben",
+                    "demo-news",
+                    "2",
+                    "Delivery of the Lumora Brew was great",
+                    now - dt.timedelta(days=1),
+                    url="https://news.example/2",
+                    author="Ben",
                 ),
             ]
         )
@@ -44,12 +52,17 @@ def _seed(db_url: str) -> None:
 
 def test_chat_once_in_german_and_english(db_url: str, tmp_path: Path) -> None:
     _seed(db_url)
-    de = run_bot(["chat", "--once", "mentions Lieferung --since 7d", "--locale", "de"],
-                 db_url=db_url, cwd=tmp_path)
+    de = run_bot(
+        ["chat", "--once", "mentions Lieferung --since 7d", "--locale", "de"],
+        db_url=db_url,
+        cwd=tmp_path,
+    )
     assert de.returncode == 0, de.stderr
     assert "Erwähnungen" in de.stdout and "Anna" in de.stdout and "negativ" in de.stdout
     assert "https://forum.example/1" in de.stdout
-    en = run_bot(["chat", "--once", "mentions delivery", "--locale", "en"], db_url=db_url, cwd=tmp_path)
+    en = run_bot(
+        ["chat", "--once", "mentions delivery", "--locale", "en"], db_url=db_url, cwd=tmp_path
+    )
     assert "Mentions" in en.stdout and "Ben" in en.stdout and "positive" in en.stdout
 
 
@@ -71,15 +84,28 @@ def test_usage_errors_exit_2_with_one_line(db_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "sub", [[], ["run"], ["chat"], ["ingest"], ["import"], ["eval", "sentiment"],
-            ["eval", "trends"], ["db", "upgrade"], ["db", "reset-demo"], ["teams-package"]],
+    "sub",
+    [
+        [],
+        ["run"],
+        ["chat"],
+        ["ingest"],
+        ["import"],
+        ["eval", "sentiment"],
+        ["eval", "trends"],
+        ["db", "upgrade"],
+        ["db", "reset-demo"],
+        ["teams-package"],
+    ],
 )
 def test_every_subcommand_has_help(sub: list[str], db_url: str, tmp_path: Path) -> None:
     out = run_bot([*sub, "--help"], db_url=db_url, cwd=tmp_path)
     assert out.returncode == 0 and "usage:" in out.stdout
 
 
-def test_a_wrong_workspace_value_names_file_key_and_expectation(db_url: str, tmp_path: Path) -> None:
+def test_a_wrong_workspace_value_names_file_key_and_expectation(
+    db_url: str, tmp_path: Path
+) -> None:
     bad = tmp_path / "ws.yaml"
     bad.write_text(
         "brand: {name: X}\nschedules: {timezone: Mars/Olympus, standup: {at: '25:00'}}\nfoo: 1\n"
@@ -102,8 +128,11 @@ def test_run_serves_healthz_and_metrics_and_stops_on_sigterm(db_url: str, tmp_pa
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--no-console"],
-        cwd=tmp_path, env=bot_env(db_url, PORT=str(port), HOST="127.0.0.1"),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=bot_env(db_url, PORT=str(port), HOST="127.0.0.1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30

@@ -25,10 +25,14 @@ async def svc(db_url: str) -> AsyncIterator[Any]:
     now = services.clock()
     items = [
         RawMention(
-            "demo-forum", f"m{i}",
-            f"Die Lieferung der Lumora Brew ist nicht angekommen ({i})" if i % 2 else
-            f"The Lumora Mill is great ({i})",
-            now - dt.timedelta(hours=i), url=f"https://forum.example/t/{i}", author=f"user{i}",
+            "demo-forum",
+            f"m{i}",
+            f"Die Lieferung der Lumora Brew ist nicht angekommen ({i})"
+            if i % 2
+            else f"The Lumora Mill is great ({i})",
+            now - dt.timedelta(hours=i),
+            url=f"https://forum.example/t/{i}",
+            author=f"user{i}",
         )
         for i in range(25)
     ]
@@ -49,7 +53,9 @@ async def test_help_lists_every_command_in_both_languages(svc: Any) -> None:
     de = await _ask(svc, "help", locale="de")
     assert en.title == "Horchposten — commands" and de.title == "Horchposten – Befehle"
     usages = [f.label for f in en.facts]
-    assert "/horch help [COMMAND]" in usages and any(u.startswith("/horch mentions") for u in usages)
+    assert "/horch help [COMMAND]" in usages and any(
+        u.startswith("/horch mentions") for u in usages
+    )
     assert any("Erwähnungen" in f.value for f in de.facts)
 
 
@@ -87,7 +93,8 @@ async def test_mentions_search_filters_and_paging(svc: Any) -> None:
     more = reply.actions[0]
     assert more.id == "mentions.page" and json.loads(more.value)["page"] == "2"
     page2 = await dispatch(
-        svc.extras["registry"], svc,
+        svc.extras["registry"],
+        svc,
         console_request(f"!mentions.page {more.value}", locale="en"),
     )
     assert len(page2.items) == 2 and not page2.actions  # 12 in 7 days; the 9-day-old is out

@@ -1,0 +1,165 @@
+"""The work after the ack: dispatch a request, say "working" if it takes long, deliver.
+
+Listeners ack at once and hand the rest to `SlackAdapter.spawn`; the tasks are kept so
+that shutting down lets them finish (or cancels them after a grace period). Nothing here
+raises into bolt: a failure is logged and the asker gets a polite ephemeral line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bot.slack.dedupe import EventLedger
+from bot.slack.deliver import Deliverer
+from bot.slack.forms import FORM_ACTION, FormSpec
+from bot.slack.inbound import Origin
+from core.i18n import Translator
+from core.reply import Reply, Request
+from handlers.args import UsageError
+from handlers.context import Services
+from handlers.dispatch import dispatch, resolve_locale
+
+log = logging.getLogger(__name__)
+WORKING_AFTER_SECONDS = 2.0
+SHUTDOWN_GRACE_SECONDS = 5.0
+# Requests worked on at once; more wait their turn (see SlackAdapter._bounded).
+CONCURRENCY = 4
+HOLD_SECONDS = 1.0
+
+
+class SlackAdapter:
+    """Runs requests from Slack through the shared dispatch and answers them."""
+
+    def __init__(self, services: Services, deliverer: Deliverer) -> None:
+        self.services = services
+        self.deliverer = deliverer
+        self.ledger = EventLedger(services)
+        self.working_after = WORKING_AFTER_SECONDS
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots: asyncio.Semaphore | None = None
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the ack; the task is kept until it is done."""
+        task = asyncio.create_task(self._bounded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _bounded(self, work: Coroutine[Any, Any, None]) -> None:
+        # At most CONCURRENCY requests are worked on at once; the rest wait parked, so a
+        # burst cannot crowd the event loop (and the acks of the requests behind it). A job
+        # still running after HOLD_SECONDS waits on a model or the network, not the CPU: it
+        # gives its slot up, so slow drafts never hold up quick commands.
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(CONCURRENCY)
+        task: asyncio.Future[None] | None = None
+        holding = False
+        try:
+            await self._slots.acquire()
+            holding = True
+            task = asyncio.ensure_future(work)
+            done, _ = await asyncio.wait({task}, timeout=HOLD_SECONDS)
+            if not done:
+                self._slots.release()
+                holding = False
+            await task
+        finally:
+            if holding:
+                self._slots.release()
+            if task is None:
+                work.close()  # cancelled while waiting its turn (shutdown)
+            elif not task.done():
+                task.cancel()
+
+    async def drain(self, timeout: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Let running requests finish (tests, shutdown); cancel what is left after `timeout`."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run(
+        self,
+        origin: Origin,
+        make_request: Callable[[], Request],
+        *,
+        event_id: str | None = None,
+    ) -> None:
+        """Dispatch and deliver one request; an event id runs once (see dedupe)."""
+        if event_id:
+            try:
+                if not await self.ledger.claim(event_id):
+                    log.info("Slack event %s already handled; skipping the redelivery", event_id)
+                    return
+            except Exception:
+                log.exception("could not claim Slack event %s; not running it", event_id)
+                return
+        ok = False
+        try:
+            await self._answer(origin, make_request)
+            ok = True
+        except Exception:
+            log.exception("answering a Slack %s from %s failed", origin.kind, origin.user_id)
+            await self._apologize(origin)
+        finally:
+            if event_id:
+                with contextlib.suppress(Exception):
+                    await self.ledger.finish(event_id, ok=ok)
+
+    async def _answer(self, origin: Origin, make_request: Callable[[], Request]) -> None:
+        try:
+            request = make_request()
+        except UsageError as exc:
+            locale = await self._locale(origin)
+            reply = Reply(
+                sections=[Translator(locale)(exc.key, **exc.values)], ephemeral=True, error=True
+            )
+            await self.deliverer.deliver(reply, origin, locale)
+            return
+        if request.action_id == FORM_ACTION:
+            reply, locale = await self._form(request, origin)
+        else:
+            reply, locale = await self._dispatch(request, origin)
+        await self.deliverer.deliver(reply, origin, locale)
+
+    async def _dispatch(self, request: Request, origin: Origin) -> tuple[Reply, str]:
+        registry = self.services.extras["registry"]
+        # Resolved once, here, and handed to dispatch (which then needs no lookup of its
+        # own); a `language` reply is written in the new language by its handler.
+        locale = await resolve_locale(self.services, request)
+        request.locale = locale
+        task = asyncio.ensure_future(dispatch(registry, self.services, request))
+        done, _ = await asyncio.wait({task}, timeout=self.working_after)
+        if not done:
+            await self.deliverer.notice(origin, Translator(locale)("slack.working"))
+        return await task, locale
+
+    async def _form(self, request: Request, origin: Origin) -> tuple[Reply, str]:
+        """The "open form" button of a form posted without a trigger: now open the modal."""
+        locale = await resolve_locale(self.services, request)
+        try:
+            spec = FormSpec.from_json(request.action_value or "")
+        except (ValueError, TypeError, IndexError):
+            t = Translator(locale)
+            return Reply(
+                sections=[t("errors.bad_action_value")], ephemeral=True, error=True
+            ), locale
+        return spec.to_reply(), locale
+
+    async def _locale(self, origin: Origin) -> str:
+        stub = Request("help", [], origin.actor(), origin.conversation())
+        return await resolve_locale(self.services, stub)
+
+    async def _apologize(self, origin: Origin) -> None:
+        try:
+            locale = await self._locale(origin)
+        except Exception:
+            locale = self.services.workspace.default_locale
+        await self.deliverer.notice(origin, Translator(locale)("slack.failed"))

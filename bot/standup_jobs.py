@@ -1,0 +1,219 @@
+"""The standup job: every subscribed channel gets one post a day at its local time.
+
+A tick (every 30 s, on every replica) looks at each subscribed channel, asks the schedule
+(core.standup.schedule, croniter) for its latest occurrence and claims the run in the
+database as job `standup:<platform>:<channel>`, slot = the channel's local date. Only the
+replica that wins the claim posts, so with several replicas each standup is posted once.
+
+After a restart, a run missed by less than the grace time is posted once; an older one is
+claimed as "skipped" and logged once. A failed post leaves its claim unfinished: it expires
+after CLAIM_TTL and a later tick (on any replica) tries again while still within the grace.
+The tick reads an injected clock, so tests drive it through DST changes and restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.console.notifier import ConsoleNotifier
+from core.clock import to_naive_utc
+from core.db import session_scope
+from core.i18n import Translator
+from core.reply import SYSTEM, Conversation, Request
+from core.standup import schedule as sched
+from core.standup.report import StandupData
+from core.storage import backlog as store
+from core.storage import claims, conversations
+from handlers.context import Context, Services
+from handlers.dispatch import resolve_locale
+from handlers.standup import KIND, standup_reply
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 30
+CLAIM_TTL = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A channel that gets standups, with its own settings (time, zone, weekdays)."""
+
+    platform: str
+    channel_id: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def job(self) -> str:
+        return f"standup:{self.platform}:{self.channel_id}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: str
+    slot: str
+    result: str  # posted | skipped | failed | no_notifier
+
+
+class StandupJobs:
+    """The standup tick of one replica."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self.services = services
+        self.clock = clock or services.clock
+        self.owner = owner or str(services.extras.get("instance", "local"))
+        self._warned: set[tuple[str, str]] = set()
+        # Runs known to be finished (by this replica or another): no need to ask the
+        # database again on every tick until the next occurrence.
+        self._finished: set[tuple[str, str]] = set()
+        # The figures gathered in the current tick, per window (shared by its channels).
+        self._figures: dict[tuple[dt.datetime, dt.datetime], StandupData] = {}
+
+    def schedule(self, settings: dict[str, Any]) -> sched.StandupSchedule:
+        ws = self.services.workspace.schedules
+        return sched.schedule_for(
+            settings,
+            default_at=ws.standup.at,
+            default_zone=ws.timezone,
+            default_weekdays=ws.standup.weekdays,
+            holidays=ws.holidays,
+            grace_minutes=ws.standup.grace_minutes,
+        )
+
+    async def targets(self) -> list[Target]:
+        """Channels subscribed in the database, plus the workspace's standup channels
+        (unless the database has a row for that channel, which then decides)."""
+        async with self.services.sessions() as session:
+            subs = await conversations.subscriptions(session=session, kind=KIND, enabled_only=False)
+        known = {(s.platform, s.channel_id) for s in subs}
+        out = [
+            Target(s.platform, s.channel_id, json.loads(s.settings or "{}"))
+            for s in subs
+            if s.enabled
+        ]
+        for ref in self.services.workspace.channels.standup:
+            if (ref.platform, ref.id) not in known:
+                out.append(Target(ref.platform, ref.id))
+        return out
+
+    async def tick(self) -> list[Outcome]:
+        """Post every standup that is due now; one channel's failure never stops another."""
+        now = to_naive_utc(self.clock())
+        outcomes = []
+        self._figures = {}
+        for target in await self.targets():
+            try:
+                outcome = await self.run_one(target, now)
+            except Exception:
+                log.exception("standup for %s failed", target.job)
+                continue
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def run_one(self, target: Target, now: dt.datetime) -> Outcome | None:
+        due = sched.due(
+            self.schedule(target.settings), now, active_from=sched.active_from(target.settings)
+        )
+        if due is None:
+            return None
+        slot = due.occurrence.slot
+        if (target.job, slot) in self._finished:
+            return None
+        if not due.post:
+            if await self._claim(target.job, slot, now):
+                await self._finish(target.job, slot, "skipped")
+                log.warning(
+                    "standup %s for %s skipped: missed by %s, more than the grace time",
+                    target.job,
+                    slot,
+                    str(due.late).split(".")[0],
+                )
+                return Outcome(target.job, slot, "skipped")
+            return None
+        notifier = self.services.notifiers.get(target.platform)
+        if notifier is None:
+            if (target.job, slot) not in self._warned:
+                self._warned.add((target.job, slot))
+                log.warning("standup %s: no notifier for platform %s", target.job, target.platform)
+            return Outcome(target.job, slot, "no_notifier")
+        if not await self._claim(target.job, slot, now):
+            return None  # posted (or skipped) already, or another replica is posting it
+        conversation = Conversation(platform=target.platform, id=target.channel_id)  # type: ignore[arg-type]
+        try:
+            locale = await resolve_locale(
+                self.services, Request("standup", [], SYSTEM, conversation)
+            )
+            ctx = Context(self.services, locale, Translator(locale))
+            reply = await standup_reply(ctx, conversation, now=now, cache=self._figures)
+            ref = await notifier.post(channel_id=target.channel_id, reply=reply, locale=locale)
+        except Exception:
+            log.exception(
+                "posting standup %s (%s) failed; retrying within the grace", target.job, slot
+            )
+            return Outcome(target.job, slot, "failed")
+        async with session_scope(self.services.sessions) as session:
+            await store.record_post(
+                session=session,
+                platform=target.platform,
+                channel_id=target.channel_id,
+                slot=slot,
+                posted_at=now,
+                message_ref=ref,
+            )
+        await self._finish(target.job, slot, "done")
+        log.info("standup %s for %s posted", target.job, slot)
+        return Outcome(target.job, slot, "posted")
+
+    async def _claim(self, job: str, slot: str, now: dt.datetime) -> bool:
+        async with session_scope(self.services.sessions) as session:
+            if await claims.try_claim(
+                session=session, job=job, slot=slot, owner=self.owner, ttl=CLAIM_TTL, now=now
+            ):
+                return True
+            held = await claims.get_claim(session=session, job=job, slot=slot)
+        if held is not None and held.done_at is not None:
+            self._finished.add((job, slot))
+        return False
+
+    async def _finish(self, job: str, slot: str, status: str) -> None:
+        async with session_scope(self.services.sessions) as session:
+            await claims.finish_claim(
+                session=session, job=job, slot=slot, owner=self.owner, status=status
+            )
+        self._finished.add((job, slot))
+
+
+def setup(app: web.Application, services: Services) -> None:
+    """Register the standup tick on the scheduler, and the console's notifier."""
+    services.notifiers.setdefault(
+        "console",
+        ConsoleNotifier(
+            zone=services.workspace.schedules.timezone,
+            locale=services.workspace.default_locale,
+            echo=sys.stdout.isatty(),
+        ),
+    )
+    scheduler = services.extras.get("scheduler")
+    if scheduler is None:
+        log.warning("no scheduler: standups will not be posted")
+        return
+    jobs = StandupJobs(services)
+    services.extras["standup_jobs"] = jobs
+
+    async def tick() -> None:
+        await jobs.tick()
+
+    scheduler.every("standup", TICK_SECONDS, tick, claim=False)

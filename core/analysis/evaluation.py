@@ -1,0 +1,113 @@
+"""Measuring the analysis against labelled data (``python -m bot eval ...``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+logger = logging.getLogger(__name__)
+
+# --- sentiment -------------------------------------------------------------------------------
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class LabelledTexts:
+    """The rows of a ``text<TAB>label`` file, and how many lines could not be used."""
+
+    texts: list[str]
+    labels: list[str]
+    malformed: int
+
+
+def read_labelled_tsv(path: Path) -> LabelledTexts:
+    """Read a ``text<TAB>label`` file with labels negative/neutral/positive.
+
+    The text is everything before the last tab, so a stray tab inside a text does no harm. A
+    first line whose label column is not a label (``text<TAB>label``) is taken as a header.
+    Blank lines are skipped; any other line without a tab, with an empty text or with an
+    unknown label is counted as malformed and skipped.
+
+    Raises ValueError when the file cannot be read as UTF-8 text.
+    """
+    try:
+        content = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read labelled data from {path}: {exc}") from exc
+
+    texts: list[str] = []
+    labels: list[str] = []
+    malformed = 0
+    for number, line in enumerate(content.splitlines()):
+        if not line.strip():
+            continue
+        text, tab, label = line.rpartition("\t")
+        label = label.strip().lower()
+        if not tab or not text.strip() or label not in SENTIMENT_LABELS:
+            if number == 0 and tab:
+                continue  # a header line
+            malformed += 1
+            continue
+        texts.append(text.strip())
+        labels.append(label)
+    if malformed:
+        logger.warning("%s: skipped %d malformed line(s)", path, malformed)
+    return LabelledTexts(texts, labels, malformed)
+
+
+def sentiment_scores(
+    truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = SENTIMENT_LABELS
+) -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class F1 and the confusion matrix of two label sequences.
+
+    ``confusion[true][predicted]`` counts the texts; a class that is never true nor predicted
+    gets F1 0 and still counts in the macro average, as in scikit-learn's default.
+    """
+    confusion = {t: dict.fromkeys(labels, 0) for t in labels}
+    for t, p in zip(truth, predicted, strict=True):
+        confusion[t][p] += 1
+    per_class: dict[str, float] = {}
+    for label in labels:
+        tp = confusion[label][label]
+        fp = sum(confusion[t][label] for t in labels) - tp
+        fn = sum(confusion[label].values()) - tp
+        per_class[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    n = len(truth)
+    correct = sum(confusion[label][label] for label in labels)
+    return {
+        "n": n,
+        "accuracy": correct / n if n else 0.0,
+        "macro_f1": sum(per_class.values()) / len(labels),
+        "per_class_f1": per_class,
+        "confusion": confusion,
+    }
+
+
+def evaluate_sentiment_file(path: Path) -> dict[str, Any]:
+    """Run language detection and the sentiment model over a labelled TSV and score it.
+
+    Returns ``{"n", "accuracy", "macro_f1", "confusion", "per_class_f1", "malformed"}``;
+    ``confusion`` maps each true label to a dict of predicted label -> count, ``malformed`` is
+    the number of lines skipped (see ``read_labelled_tsv``). Raises ValueError for a file that
+    cannot be read or holds no usable line.
+    """
+    # Imported here: the CLI imports this module for every ``eval`` subcommand, and only this
+    # one needs the models.
+    from core.analysis.language import detect_languages
+    from core.analysis.sentiment import SentimentModel
+
+    data = read_labelled_tsv(path)
+    if not data.texts:
+        raise ValueError(
+            f"no usable text<TAB>label lines in {path} ({data.malformed} malformed); "
+            f"labels must be one of {', '.join(SENTIMENT_LABELS)}"
+        )
+    languages = detect_languages(data.texts)
+    predictions = SentimentModel.load().predict(data.texts, languages)
+    scores = sentiment_scores(data.labels, [cast(str, label) for label, _ in predictions])
+    scores["malformed"] = data.malformed
+    return scores

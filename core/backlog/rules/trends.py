@@ -1,0 +1,76 @@
+"""Rising terms and hashtags: a post while people talk about it more than usual."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.backlog import ice
+from core.backlog.rising import KeyWindow, rising
+from core.backlog.rules import RuleContext
+from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
+from core.storage.backlog_evidence import mentions_for_key
+
+WINDOW = dt.timedelta(days=7)
+MIN_COUNT = 5
+MIN_RATIO = 2.0
+VIDEO_REACH = 50_000
+MAX_ITEMS = 5
+
+
+def pick_format(fig: KeyWindow) -> str:
+    """Mostly negative talk needs an explanation; a far-reaching hashtag a short video."""
+    if fig.neg_share > 0.5:
+        return "blog_article"
+    if fig.key.startswith("tag:") and fig.reach >= VIDEO_REACH:
+        return "short_video"
+    return "linkedin_post"
+
+
+async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
+    """One item per rising term or hashtag (competitors have their own rule)."""
+    figures = {k: f for k, f in ctx.week.items() if k.partition(":")[2] not in ctx.competitors}
+    out = []
+    for fig in rising(figures, min_count=MIN_COUNT, min_ratio=MIN_RATIO)[:MAX_ITEMS]:
+        fmt = pick_format(fig)
+        topic = ctx.topic(fig.key)
+        mentions = await mentions_for_key(
+            session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now
+        )
+        variant = "negative" if fmt == "blog_article" else "positive"
+        t = ctx.t
+        audience = t(f"backlog.rule.trend.{variant}.audience", topic=topic)
+        out.append(
+            Suggestion(
+                kind="trend",
+                topic_key=fig.key,
+                title=t(f"backlog.rule.trend.{variant}.title", topic=topic),
+                story=t(
+                    f"backlog.rule.trend.{variant}.story",
+                    audience=audience,
+                    topic=topic,
+                    brand=ctx.brand,
+                ),
+                audience=audience,
+                channel=CHANNEL_OF_FORMAT[fmt],
+                format=fmt,
+                ice=ice.score(
+                    volume=fig.n,
+                    reach=fig.reach,
+                    amount=fig.n,
+                    consistency=fig.consistency,
+                    fmt=fmt,
+                ),
+                counts={
+                    "mentions": fig.n,
+                    "usual": round(fig.usual or 0.0, 1),
+                    "ratio": round(fig.ratio, 1),
+                    "reach": fig.reach,
+                    "negative": fig.neg,
+                    "positive": fig.pos,
+                    "active_days": fig.blocks_active,
+                },
+                mention_ids=[m.id for m in mentions if m.id is not None],
+                window_days=WINDOW.days,
+            )
+        )
+    return out

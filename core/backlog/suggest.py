@@ -1,0 +1,113 @@
+"""`backlog suggest`: run every rule, score, and keep what the backlog does not hold yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.backlog.rising import window_figures
+from core.backlog.rules import RuleContext
+from core.backlog.rules.competitors import suggest_competitor_moves
+from core.backlog.rules.trends import WINDOW, suggest_trends
+from core.backlog.rules.voices import COMPLAINTS, QUESTIONS, suggest_voices
+from core.backlog.suggestion import Suggestion
+from core.i18n import Translator
+from core.storage import watch
+from core.storage.backlog import closed_since, open_by_fingerprint
+
+log = logging.getLogger(__name__)
+# A suggestion finished or dropped this recently is not proposed again.
+COOLDOWN = dt.timedelta(days=14)
+Rule = Callable[[RuleContext], Awaitable[list[Suggestion]]]
+
+
+async def _questions(ctx: RuleContext) -> list[Suggestion]:
+    return await suggest_voices(ctx, QUESTIONS)
+
+
+async def _complaints(ctx: RuleContext) -> list[Suggestion]:
+    return await suggest_voices(ctx, COMPLAINTS)
+
+
+RULES: dict[str, Rule] = {
+    "trends": suggest_trends,
+    "questions": _questions,
+    "complaints": _complaints,
+    "competitors": suggest_competitor_moves,
+}
+
+
+@dataclass
+class SuggestResult:
+    new: list[Suggestion] = field(default_factory=list)
+    # Suggestions the backlog already holds: (suggestion, id of the open item)
+    known: list[tuple[Suggestion, int]] = field(default_factory=list)
+    recently_closed: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+async def rule_context(
+    session: AsyncSession, *, now: dt.datetime, locale: str, brand: str
+) -> RuleContext:
+    terms = await watch.list_terms(session=session)
+    names: dict[str, str] = {}
+    for term in terms:
+        canonical = term.canonical or term.normalized
+        # The entity's own name beats an alias ("Kaffeeko" rather than "Kaffeeko AG").
+        if canonical not in names or term.normalized == canonical:
+            names[canonical] = term.term
+    competitors = {t.canonical or t.normalized for t in terms if t.kind == "competitor"}
+    brand_names = {t.normalized for t in terms if t.kind == "brand"}
+    brand_words = frozenset(brand_names | {w for n in brand_names for w in n.split()})
+    week = await window_figures(
+        session=session, prefixes=("term:", "tag:"), start=now - WINDOW, end=now
+    )
+    return RuleContext(
+        session=session,
+        now=now,
+        t=Translator(locale),
+        brand=brand,
+        names=names,
+        competitors=competitors,
+        brand_words=brand_words,
+        week=week,
+    )
+
+
+async def suggest(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    locale: str,
+    brand: str,
+    limit: int = 10,
+    rules: dict[str, Rule] | None = None,
+) -> SuggestResult:
+    """Suggestions from every rule, best ICE score first, without what the backlog holds."""
+    ctx = await rule_context(session, now=now, locale=locale, brand=brand)
+    result = SuggestResult()
+    found: list[Suggestion] = []
+    for name, rule in (rules or RULES).items():
+        try:
+            found += await rule(ctx)
+        except Exception:
+            log.exception("backlog rule %s failed; the other rules still suggest", name)
+            result.failed.append(name)
+    unique: dict[str, Suggestion] = {}
+    for s in sorted(found, key=lambda s: (-s.ice.score, s.kind, s.topic_key)):
+        unique.setdefault(s.fingerprint, s)
+    prints = list(unique)
+    open_items = await open_by_fingerprint(session=session, fingerprints=prints)
+    recent = await closed_since(session=session, fingerprints=prints, since=now - COOLDOWN)
+    for fp, s in unique.items():
+        if fp in open_items:
+            result.known.append((s, open_items[fp]))
+        elif fp in recent:
+            result.recently_closed += 1
+        elif len(result.new) < limit:
+            result.new.append(s)
+    return result

@@ -1,0 +1,114 @@
+"""The evidence behind backlog suggestions and standups: mentions by intent or count key,
+and hourly counts as plain rows (keyword-only queries that take the session).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from sqlalchemy import func, or_, select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import HourlyCount, Mention
+from core.pipeline import TERM_SEP
+
+
+class Voice(NamedTuple):
+    """What the grouping of questions and complaints needs of a mention (no full row)."""
+
+    id: int
+    source: str
+    title: str | None
+    text: str
+    author: str | None
+    author_handle: str | None
+    matched_terms: str
+    reach: int
+
+
+async def mentions_by_intent(
+    *,
+    session: AsyncSession,
+    intent: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    limit: int = 500,
+) -> list[Voice]:
+    """Mentions of one intent in [since, until), near-duplicates left out, newest first."""
+    stmt = (
+        select(*(col(getattr(Mention, f)) for f in Voice._fields))
+        .where(
+            col(Mention.intent) == intent,
+            col(Mention.published_at) >= since,
+            col(Mention.published_at) < until,
+            col(Mention.dup_of).is_(None),
+        )
+        .order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
+        .limit(limit)
+    )
+    return [Voice(*row) for row in (await session.execute(stmt)).all()]
+
+
+class CountRow(NamedTuple):
+    bucket: dt.datetime
+    key: str
+    n: int
+    neg: int
+    pos: int
+    reach: int
+
+
+async def count_rows(
+    *, session: AsyncSession, prefixes: Sequence[str], since: dt.datetime, until: dt.datetime
+) -> list[CountRow]:
+    """Hourly counts of every key with one of the prefixes in [since, until), as plain rows
+    (tens of thousands of them: ORM objects would cost more than the query)."""
+    cols = (col(getattr(HourlyCount, f)) for f in CountRow._fields)
+    stmt = select(*cols).where(
+        or_(*(col(HourlyCount.key).startswith(p) for p in prefixes)),
+        col(HourlyCount.bucket) >= since,
+        col(HourlyCount.bucket) < until,
+    )
+    return [CountRow(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def mentions_for_key(
+    *,
+    session: AsyncSession,
+    key: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    limit: int = 5,
+) -> list[Mention]:
+    """The widest-reaching mentions behind a count key (`term:…` or `tag:…`) in a window."""
+    kind, _, value = key.partition(":")
+    stmt = select(Mention).where(
+        col(Mention.published_at) >= since,
+        col(Mention.published_at) < until,
+        col(Mention.dup_of).is_(None),
+    )
+    if kind == "term":
+        haystack = TERM_SEP + col(Mention.matched_terms) + TERM_SEP
+        stmt = stmt.where(haystack.contains(f"{TERM_SEP}{value}{TERM_SEP}"))
+    elif kind == "tag":
+        stmt = stmt.where((" " + col(Mention.hashtags) + " ").contains(f" {value} "))
+    else:
+        return []
+    stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def mentions_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> list[Mention]:
+    if not ids:
+        return []
+    stmt = select(Mention).where(col(Mention.id).in_(list(ids)))
+    by_id = {m.id: m for m in (await session.execute(stmt)).scalars().all()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+async def first_bucket(*, session: AsyncSession) -> dt.datetime | None:
+    """The oldest hour with counts: how far back a baseline can look."""
+    return (await session.execute(select(func.min(col(HourlyCount.bucket))))).scalar_one_or_none()

@@ -1,0 +1,266 @@
+"""The topic job: puts newly stored mentions into topics and counts them per hour.
+
+Each run takes the mentions stored after the last one it saw (by id), embeds them (in a
+worker thread: the encoder is numpy), and puts each into the closest recent topic, if
+close enough. The rest join a pool of recent ungrouped mentions from which new topics are
+grouped. Assignments and the hourly counts under `topic:<id>` are written in one
+transaction; a mention is counted only when its assignment row is new, so a rerun or a
+second replica never counts it twice. Near-duplicates take their original's topic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.clock import utcnow
+from core.db import SessionFactory, session_scope
+from core.models_trends import Topic
+from core.storage import counts, watch
+from core.storage import topics as store
+from core.trends import topics
+from core.trends.topics import Embedder, Vectors
+
+log = logging.getLogger(__name__)
+BATCH = 128
+RECENT = dt.timedelta(days=14)  # older mentions (imports of the past) are not grouped
+POOL = dt.timedelta(hours=48)  # how long an ungrouped mention may still seed a topic
+POOL_LIMIT = 600
+ENTITY_KINDS = ("brand", "product", "competitor")
+
+
+@dataclass
+class RunResult:
+    seen: int = 0
+    embedded: int = 0
+    grouped: int = 0
+    new_topics: int = 0
+    keys: set[str] = field(default_factory=set)  # topic keys counted in the current hour
+
+
+@dataclass
+class _Row:
+    id: int
+    text: str
+    published_at: dt.datetime
+    sentiment: str | None
+    reach: int
+    vector: Vectors | None = None
+    topic: int | None = None
+
+
+def _to_blob(vector: Vectors) -> bytes:
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def _from_blob(blob: bytes) -> Vectors:
+    """An embedding kept in `mention_topic` (float16; centroids are stored as float32)."""
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
+class TopicJob:
+    """Groups new mentions into topics; `run` is one step (the scheduler calls it)."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        embedder: Embedder,
+        *,
+        clock: Callable[[], dt.datetime] = utcnow,
+        batch: int = BATCH,
+        similar: float = topics.SIMILAR,
+        assign: float = topics.ASSIGN,
+        min_size: int = topics.MIN_SIZE,
+        on_counted: Callable[[set[str]], Awaitable[object]] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.embedder = embedder
+        self.clock = clock
+        self.batch = batch
+        self.similar = similar
+        self.assign = assign
+        self.min_size = min_size
+        self.on_counted = on_counted
+
+    async def run(self) -> RunResult:
+        """Group the next batch of new mentions; returns what it did."""
+        now = self.clock()
+        async with self.sessions() as session:
+            after = await store.watermark(session=session)
+            fresh = await store.fresh_mentions(session=session, after=after, limit=self.batch)
+            originals = await store.topics_of(
+                session=session, mention_ids=[f.dup_of for f in fresh if f.dup_of]
+            )
+            known = await store.active_topics(session=session, since=now - RECENT)
+            entities = [
+                row.term
+                for row in await watch.list_terms(session=session)
+                if row.kind in ENTITY_KINDS
+            ]
+            pooled = await store.pool(session=session, since=now - POOL, limit=POOL_LIMIT)
+        # Brand and competitor names are in nearly every text; they never label a topic.
+        named = {w for term in entities for w in topics.words(term)}
+        result = RunResult(seen=len(fresh))
+        if not fresh:
+            return result
+        rows = [_Row(f.id, f.text, f.published_at, f.sentiment, f.reach) for f in fresh]
+        embed = []
+        for row, item in zip(rows, fresh, strict=True):
+            if item.dup_of and item.dup_of in originals:
+                row.topic = originals[item.dup_of]
+            elif row.published_at >= now - RECENT:
+                embed.append(row)
+        if embed:
+            vectors = await asyncio.to_thread(self.embedder.encode, [r.text for r in embed])
+            for row, vector in zip(embed, vectors, strict=True):
+                row.vector = vector
+            result.embedded = len(embed)
+            self._assign(embed, known)
+        new_groups = self._new_groups(embed, pooled, now)
+        await self._store(rows, known, new_groups, pooled, now, result, named)
+        if result.keys and self.on_counted is not None:
+            await self.on_counted(result.keys)
+        return result
+
+    def _assign(self, rows: Sequence[_Row], known: Sequence[Topic]) -> None:
+        """Each embedded row into its closest known topic, when close enough."""
+        if not known:
+            return
+        centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in known])
+        for row in rows:
+            assert row.vector is not None
+            sims = centroids @ row.vector
+            best = int(np.argmax(sims))
+            if sims[best] >= self.assign:
+                row.topic = known[best].id
+
+    def _new_groups(
+        self, rows: Sequence[_Row], pooled: Sequence[store.Pooled], now: dt.datetime
+    ) -> list[list[_Row | store.Pooled]]:
+        """Groups among the batch's ungrouped rows and the pool."""
+        loose: list[_Row | store.Pooled] = [
+            r for r in rows if r.topic is None and r.vector is not None
+        ]
+        if not loose:
+            return []  # nothing new to group with: the pool alone was grouped before
+        loose += list(pooled)
+        vectors = np.stack([_vector(r) for r in loose])
+        found = topics.group(vectors, similar=self.similar, min_size=self.min_size)
+        return [[loose[i] for i in g] for g in found]
+
+    async def _store(
+        self,
+        rows: Sequence[_Row],
+        known: Sequence[Topic],
+        new_groups: list[list[_Row | store.Pooled]],
+        pooled: Sequence[store.Pooled],
+        now: dt.datetime,
+        result: RunResult,
+        named: set[str],
+    ) -> None:
+        by_id = {t.id: t for t in known if t.id is not None}
+        background = [r.text for r in rows] + [p.text for p in pooled]
+        tally: list[tuple[dt.datetime, list[str], str | None, int]] = []
+        grown: dict[int, list[Vectors]] = {}
+        async with session_scope(self.sessions) as session:
+            pooled_into: dict[int, list[store.Pooled]] = {}
+            for group in new_groups:
+                topic = _new_topic(group, background, named, now)
+                topic_id = await store.add_topic(session=session, topic=topic)
+                by_id[topic_id] = topic
+                result.new_topics += 1
+                for member in group:
+                    if isinstance(member, _Row):
+                        member.topic = topic_id
+                    else:
+                        pooled_into.setdefault(topic_id, []).append(member)
+            inserted = await store.insert_assignments(
+                session=session, rows=[_assignment(r, now) for r in rows]
+            )
+            for row in rows:
+                if row.id in inserted and row.topic is not None:
+                    tally.append(
+                        (row.published_at, [f"topic:{row.topic}"], row.sentiment, row.reach)
+                    )
+                    if row.vector is not None:
+                        grown.setdefault(row.topic, []).append(row.vector)
+            for topic_id, waiting in pooled_into.items():
+                moved = await store.group_pooled(
+                    session=session, mention_ids=[m.id for m in waiting], topic_id=topic_id
+                )
+                for pooled_row in (m for m in waiting if m.id in moved):
+                    key = f"topic:{topic_id}"
+                    tally.append(
+                        (pooled_row.published_at, [key], pooled_row.sentiment, pooled_row.reach)
+                    )
+                    grown.setdefault(topic_id, []).append(_from_blob(pooled_row.embedding))
+            for topic_id, added in grown.items():
+                if (grown_topic := by_id.get(topic_id)) is not None:
+                    _grow(grown_topic, added, now)
+                    session.add(grown_topic)
+            await counts.add_counts(session=session, increments=counts.tally(tally))
+            await store.drop_old_embeddings(session=session, before=now - POOL)
+        result.grouped = len(tally)
+        current = now.replace(minute=0, second=0, microsecond=0)
+        result.keys = {keys[0] for at, keys, _, _ in tally if at >= current}
+        if result.grouped or result.new_topics:
+            log.info(
+                "topics: %d mentions seen, %d grouped, %d new topics",
+                result.seen,
+                result.grouped,
+                result.new_topics,
+            )
+
+
+def _new_topic(
+    group: Sequence[_Row | store.Pooled],
+    background: Sequence[str],
+    named: set[str],
+    now: dt.datetime,
+) -> Topic:
+    """A topic for a new group: its centroid and the label of its top terms (no members yet;
+    `_grow` counts them in)."""
+    terms = topics.top_terms([m.text for m in group], background, exclude=named)
+    first = np.stack([_vector(m) for m in group])
+    return Topic(
+        label=(topics.label(terms) or group[0].text[:60])[:255],
+        terms=json.dumps(terms, ensure_ascii=False),
+        centroid=np.asarray(topics.centroid(first), dtype=np.float32).tobytes(),
+        size=0,
+        created_at=now,
+        last_seen_at=now,
+    )
+
+
+def _assignment(row: _Row, now: dt.datetime) -> dict[str, object]:
+    """The mention_topic row; an ungrouped recent mention keeps its embedding for the pool."""
+    keep = row.topic is None and row.vector is not None
+    return {
+        "mention_id": row.id,
+        "topic_id": row.topic,
+        "published_at": row.published_at,
+        "embedding": _to_blob(row.vector) if keep and row.vector is not None else None,
+        "assigned_at": now,
+    }
+
+
+def _vector(member: _Row | store.Pooled) -> Vectors:
+    if isinstance(member, _Row):
+        assert member.vector is not None
+        return member.vector
+    return _from_blob(member.embedding)
+
+
+def _grow(topic: Topic, vectors: Sequence[Vectors], now: dt.datetime) -> None:
+    """Move the centroid towards the new members (a running mean) and count them."""
+    old = np.frombuffer(topic.centroid, dtype=np.float32)
+    total = old * topic.size + np.sum(np.stack(vectors), axis=0)
+    topic.centroid = np.asarray(topics.normalise(total[None, :])[0], dtype=np.float32).tobytes()
+    topic.size += len(vectors)
+    topic.last_seen_at = now

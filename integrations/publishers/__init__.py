@@ -1,0 +1,1 @@
+"""Where an approved reply can be posted back: Mastodon and Bluesky (the `Publisher` port)."""

@@ -1,0 +1,1 @@
+"""Where mentions come from: one module per source, the shared HTTP client, the poller."""

@@ -1,0 +1,37 @@
+"""What the sources need of the process's services (handlers.context.Services fits).
+
+A Protocol rather than an import, because integrations may not import handlers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from config.settings import Settings
+from config.workspace import Workspace
+from core.db import SessionFactory
+from core.pipeline import Pipeline
+
+
+class IngestServices(Protocol):
+    """Settings, the workspace, the database, the pipeline, the clock, feature extras."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    @property
+    def sessions(self) -> SessionFactory: ...
+
+    @property
+    def pipeline(self) -> Pipeline: ...
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]: ...
+
+    @property
+    def extras(self) -> dict[str, Any]: ...

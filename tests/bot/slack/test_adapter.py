@@ -1,0 +1,82 @@
+"""Work after the ack: bounded, and slow jobs do not hold up quick ones."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import warnings
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.slack import adapter as adapter_module
+from bot.slack.adapter import CONCURRENCY, SlackAdapter
+
+
+def bare_adapter() -> SlackAdapter:
+    """Only the scheduling of work is tested here: no database, no Slack."""
+    services: Any = SimpleNamespace(extras={})
+    return SlackAdapter(services, deliverer=None)  # type: ignore[arg-type]
+
+
+async def test_at_most_a_few_requests_are_worked_on_at_once() -> None:
+    adapter = bare_adapter()
+    running, peak = 0, 0
+
+    async def job() -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+
+    for _ in range(CONCURRENCY * 5):
+        adapter.spawn(job())
+    await adapter.drain()
+    assert peak == CONCURRENCY
+
+
+async def test_a_slow_job_gives_its_slot_up(services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(adapter_module, "HOLD_SECONDS", 0.05)
+    adapter = bare_adapter()
+    release = asyncio.Event()
+    done: list[str] = []
+
+    async def slow(n: int) -> None:
+        await release.wait()  # a model that takes its time
+        done.append(f"slow{n}")
+
+    async def quick() -> None:
+        done.append("quick")
+
+    for n in range(CONCURRENCY + 2):
+        adapter.spawn(slow(n))
+    adapter.spawn(quick())
+    for _ in range(200):
+        if done:
+            break
+        await asyncio.sleep(0.01)
+    assert done == ["quick"]
+    release.set()
+    await adapter.drain()
+    assert len(done) == CONCURRENCY + 3
+
+
+async def test_drain_cancels_what_is_left_without_leaking_coroutines() -> None:
+    adapter = bare_adapter()
+    forever = asyncio.Event()
+
+    async def stuck() -> None:
+        await forever.wait()
+
+    for _ in range(CONCURRENCY * 2):
+        adapter.spawn(stuck())
+    await asyncio.sleep(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        await adapter.drain(timeout=0.05)
+        await asyncio.sleep(0)
+        gc.collect()
+    assert not adapter._tasks
+    assert not [w for w in caught if "never awaited" in str(w.message)]
