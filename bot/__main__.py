@@ -18,6 +18,8 @@ from config.settings import Settings, load_settings
 from config.workspace import WorkspaceError
 
 log = logging.getLogger("bot")
+# Where the interactive console sends its logs, so they do not interleave with the chat.
+LOG_FILE = Path(__file__).resolve().parent.parent / "var" / "horchposten.log"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.logs import configure_logging
 
-    configure_logging(settings)
+    interactive = sys.stdin.isatty() and (
+        (args.command == "run" and not args.no_console)
+        or (args.command == "chat" and args.once is None)
+    )
+    configure_logging(settings, log_file=LOG_FILE if interactive else None)
     try:
         return asyncio.run(_run(args, settings))
     except WorkspaceError as exc:

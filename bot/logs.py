@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 from config.settings import Settings
 
@@ -55,15 +56,27 @@ class RedactingFilter(logging.Filter):
         return text
 
 
-def configure_logging(settings: Settings) -> None:
-    """Root logging to stderr at the configured level, with secrets redacted."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
-    )
-    handler.addFilter(RedactingFilter([str(getattr(settings, f)) for f in _SECRET_FIELDS]))
+def configure_logging(settings: Settings, *, log_file: Path | None = None) -> None:
+    """Root logging at the configured level, with secrets redacted.
+
+    With `log_file` (the interactive console is on), the terminal only gets warnings and
+    errors, so the chat stays readable; everything else goes to the file.
+    """
+    redact = RedactingFilter([str(getattr(settings, f)) for f in _SECRET_FIELDS])
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+    terminal = logging.StreamHandler()
+    terminal.setFormatter(formatter)
+    terminal.addFilter(redact)
+    handlers: list[logging.Handler] = [terminal]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        terminal.setLevel(logging.WARNING)
+        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file.setFormatter(formatter)
+        to_file.addFilter(redact)
+        handlers.append(to_file)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(settings.log_level.upper())
-    for noisy in ("aiohttp.access", "alembic", "httpx", "httpcore"):
+    for noisy in ("aiohttp.access", "alembic", "httpx", "httpcore", "apscheduler", "openai"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

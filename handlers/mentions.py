@@ -80,6 +80,8 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         sections=[t("mentions.header", filters=described, page=page)],
         items=[mention_item(ctx, m) for m in rows],
     )
+    if any(m.synthetic for m in rows):
+        reply.footnotes.append(t("render.synthetic"))
     if more:
         next_options = {**options, "page": str(page + 1)}
         reply.actions.append(
