@@ -13,12 +13,13 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from core.clock import utcnow
 from core.db import SessionFactory, retry_transient, session_scope
+from core.ingest_analysis import Analysed, Timer, analyse_chunk
 from core.ingest_analysis import Analyzer as Analyzer
-from core.ingest_analysis import Timer, analyse_chunk
 from core.ingest_rows import TERM_SEP as TERM_SEP
 from core.ingest_rows import Row, finish, haystack, normalize, unique_in_batch
 from core.ingest_rows import count_keys as count_keys
@@ -114,6 +115,10 @@ class Pipeline:
         self._watchlist: Watchlist | None = None
         self._watchlist_at = 0.0
         self._loading = asyncio.Lock()
+        # One thread for the models: calls from concurrent batches queue instead of
+        # oversubscribing the cores (the encoder runs BLAS threads of its own), and one
+        # thread keeps the models' allocations in one malloc arena over a long import.
+        self._models = ThreadPoolExecutor(max_workers=1, thread_name_prefix="horch-models")
         self.listeners: list[Listener] = []
 
     @property
@@ -140,7 +145,8 @@ class Pipeline:
         if self._analyzer is None:
             async with self._loading:
                 if self._analyzer is None:
-                    self._analyzer = await asyncio.to_thread(OfflineAnalyzer)
+                    loop = asyncio.get_running_loop()
+                    self._analyzer = await loop.run_in_executor(self._models, OfflineAnalyzer)
         return self._analyzer
 
     async def ingest(self, items: Sequence[RawMention]) -> IngestResult:
@@ -205,18 +211,19 @@ class Pipeline:
         chunks = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
         firsts: dict[str, int] = {}  # content hash → id of its first mention in this batch
         stored: list[StoredMention] = []
-        pending = asyncio.create_task(
-            asyncio.to_thread(analyse_chunk, analyzer, chunks[0], self.languages)
-        )
+        loop = asyncio.get_running_loop()
+
+        def analyse(chunk: list[Row]) -> asyncio.Future[Analysed]:
+            return loop.run_in_executor(
+                self._models, analyse_chunk, analyzer, chunk, self.languages
+            )
+
+        pending = analyse(chunks[0])
         try:
             for index in range(len(chunks)):
                 analysed = await pending
                 if index + 1 < len(chunks):
-                    pending = asyncio.create_task(
-                        asyncio.to_thread(
-                            analyse_chunk, analyzer, chunks[index + 1], self.languages
-                        )
-                    )
+                    pending = analyse(chunks[index + 1])
                 result.dropped += analysed.dropped
                 for stage, seconds in analysed.seconds.items():
                     timings[stage] = timings.get(stage, 0.0) + seconds

@@ -13,7 +13,15 @@ _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@[\w.-]+(?:@[\w.-]+)?")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w[\w-]{0,99})", re.UNICODE)
 _REPOST_PREFIX = re.compile(r"^(rt|via|repost)\b[:\s]*", re.IGNORECASE)
-_TAGLIKE = re.compile(r"<[a-zA-Z!/][^>]*>")
+# [^<>]: a scan from each "<" stops at the next one, so "<a<a<a…" costs linear time, not
+# quadratic (a 20,000-character mention of that took a second of the event loop).
+_TAGLIKE = re.compile(r"<[a-zA-Z!/][^<>]*>")
+# CPython's html.parser needs quadratic time for some malformed markup ("<!--<!--…",
+# "</a</a…"; CVE-2025-6069, fixed in later security releases): 40,000 such characters held
+# the event loop for seconds. Longer fragments are stripped of tags in linear time instead.
+PARSE_LIMIT = 4_000
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|br|li|tr|h[1-4]|blockquote)\b)[^<>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]*>")
 # Zero-width and bidi control characters: invisible, used to dodge filters or flip text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
@@ -53,6 +61,10 @@ def html_to_text(value: str) -> tuple[str, list[str]]:
     """Plain text and the links of an HTML fragment; plain text passes through unescaped."""
     if not _TAGLIKE.search(value):
         return clean_text(html.unescape(value)), []
+    if len(value) > PARSE_LIMIT:  # see PARSE_LIMIT: no parser, so no links either
+        text = html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub("\n", value)))
+        lines = [clean_text(line) for line in text.split("\n")]
+        return "\n".join(line for line in lines if line), []
     parser = _TextExtractor()
     try:
         parser.feed(value)

@@ -42,6 +42,10 @@ async def mentions_page(request: Request, ctx: Context) -> Reply:
         options = json.loads(request.action_value or "{}")
         if not isinstance(options, dict):
             raise ValueError
+        # A forged value may spell NUL or a lone surrogate ("\\u0000", "\\ud800"), which no
+        # database stores (encode() raises UnicodeEncodeError, a ValueError, for the latter).
+        if "\x00" in json.dumps(options, ensure_ascii=False).encode().decode():
+            raise ValueError
     except ValueError as exc:
         raise UsageError("errors.bad_action_value") from exc
     return await _page(ctx, {str(k): str(v) for k, v in options.items()})

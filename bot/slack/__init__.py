@@ -81,11 +81,10 @@ def setup(app: web.Application, services: Services) -> None:
         await session.close()
 
     app.cleanup_ctx.append(connections)
-    if receiving:
-        app.cleanup_ctx.append(frozen_heap)
     if not receiving:
         log.info("Slack: posting only (no SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to receive)")
         return
+    app.cleanup_ctx.append(frozen_heap)
     bolt = build_bolt_app(
         adapter,
         signing_secret=settings.slack_signing_secret,

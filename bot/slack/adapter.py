@@ -13,8 +13,12 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.patience import Patience, count_lost, failure_notice, keep_trying
 from bot.slack.dedupe import EventLedger
-from bot.slack.deliver import Deliverer
+from bot.slack.deliver import Deliverer, DeliveryError
 from bot.slack.forms import FORM_ACTION, FormSpec
 from bot.slack.inbound import Origin
 from core.i18n import Translator
@@ -39,6 +43,7 @@ class SlackAdapter:
         self.deliverer = deliverer
         self.ledger = EventLedger(services)
         self.working_after = WORKING_AFTER_SECONDS
+        self.patience = Patience()
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots: asyncio.Semaphore | None = None
 
@@ -127,7 +132,38 @@ class SlackAdapter:
             reply, locale = await self._form(request, origin)
         else:
             reply, locale = await self._dispatch(request, origin)
-        await self.deliverer.deliver(reply, origin, locale)
+        await self._deliver(reply, origin, locale, request)
+
+    async def _deliver(self, reply: Reply, origin: Origin, locale: str, request: Request) -> None:
+        """Deliver the answer, and keep trying while Slack rate-limits or fails (bot.patience);
+        if it cannot go out in time, tell the asker, with a Try again button."""
+        what = f"answering {origin.user_id} in {origin.channel_id or 'a DM'}"
+        patience = self.patience
+        try:
+            await keep_trying(
+                lambda: self.deliverer.deliver(reply, origin, locale),
+                passing=passing,
+                within=patience.answer,
+                what=what,
+                patience=patience,
+            )
+            return
+        except Exception as exc:
+            if not passing(exc):
+                raise
+            log.warning("%s: Slack kept refusing; telling the asker to try again", what)
+        notice = failure_notice(Translator(locale), request)
+        notice.ephemeral = True
+        try:
+            await keep_trying(
+                lambda: self.deliverer.deliver(notice, origin, locale),
+                passing=passing,
+                within=patience.notice,
+                what=f"telling {origin.user_id} that the answer failed",
+                patience=patience,
+            )
+        except Exception as exc:
+            count_lost("slack", what, exc)
 
     async def _dispatch(self, request: Request, origin: Origin) -> tuple[Reply, str]:
         registry = self.services.extras["registry"]
@@ -163,3 +199,19 @@ class SlackAdapter:
         except Exception:
             locale = self.services.workspace.default_locale
         await self.deliverer.notice(origin, Translator(locale)("slack.failed"))
+
+
+# Slack's errors that pass: rate limits, its own failures, and a connection never made.
+_PASSING_CODES = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
+
+
+def passing(exc: BaseException) -> bool:
+    """Whether a failed delivery is worth trying again later (nothing was posted)."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        code = str(exc.response.get("error") or "") if exc.response is not None else ""
+        return status == 429 or status >= 500 or code in _PASSING_CODES
+    if isinstance(exc, DeliveryError):
+        return exc.status is not None and (exc.status == 429 or exc.status >= 500)
+    # Refused or unreachable: nothing was sent. A timeout may hide a post: not repeated.
+    return isinstance(exc, aiohttp.ClientConnectorError)

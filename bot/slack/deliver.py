@@ -35,7 +35,11 @@ _NOT_THERE = {"not_in_channel", "channel_not_found", "is_archived", "restricted_
 
 
 class DeliveryError(Exception):
-    """Slack refused a post (after the client's retries)."""
+    """Slack refused a post (after the client's retries); `status`: the HTTP status, if any."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Deliverer:
@@ -231,7 +235,10 @@ class Deliverer:
             unfurl_media=False,
         )
         if response.status_code != 200:
-            raise DeliveryError(f"response_url answered {response.status_code}: {response.body}")
+            raise DeliveryError(
+                f"response_url answered {response.status_code}: {response.body}",
+                status=response.status_code,
+            )
 
 
 def _error(exc: Exception) -> str:

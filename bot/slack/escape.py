@@ -65,8 +65,9 @@ def split(text: str, limit: int) -> list[str]:
     plain = neutral(text)
     pieces: list[str] = []
     while plain:
-        escaped = plain.translate(_TABLE)
-        if len(escaped) <= limit:
+        # Escaping never shortens: only a remainder within the limit can fit, and escaping
+        # just that keeps a long text linear (the whole remainder each time was quadratic).
+        if len(plain) <= limit and len(escaped := plain.translate(_TABLE)) <= limit:
             pieces.append(escaped)
             break
         size, cut = 0, 0

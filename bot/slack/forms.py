@@ -179,7 +179,8 @@ def modal_view(reply: Reply, t: Translator, context: ModalContext) -> dict[str, 
 
 def submitted_values(view: dict[str, Any]) -> dict[str, str]:
     """The fields of a view_submission: {input id: text} (empty fields as '')."""
-    values = (view.get("state") or {}).get("values") or {}
+    state = view.get("state")
+    values = (state.get("values") if isinstance(state, dict) else None) or {}
     if not isinstance(values, dict):
         raise ValueError("view state is not a mapping")
     form: dict[str, str] = {}

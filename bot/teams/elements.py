@@ -20,13 +20,16 @@ from core.reply import Action, Fact, Image, Input, Item
 INPUT_PREFIX = "input."
 _STYLE = {"primary": "positive", "danger": "destructive"}
 _SENTIMENT_COLOR = {"negative": "Attention", "positive": "Good", "neutral": "Default"}
+# Longer URLs are no link anyone follows (a stored mention's URL has at most 2,048), and
+# each would take its length out of the card's ~28 KB.
+MAX_URL = 2048
 
 Element = dict[str, Any]
 
 
 def safe_url(url: str | None) -> str | None:
     """The URL if it is an absolute http(s) URL with a host, else None."""
-    if not url:
+    if not url or len(url) > MAX_URL:
         return None
     try:
         parts = urlsplit(url.strip())

@@ -22,7 +22,8 @@ from core.reply import Actor, Conversation, Request
 from handlers.args import split_text
 
 THREAD_MARK = ";messageid="
-_AT_TAG = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+# No "<" inside: linear time on "<at><at><at>…" (a lazy .*? made that quadratic).
+_AT_TAG = re.compile(r"<at[^<>]*>([^<]*)</at>", re.IGNORECASE)
 _PREFIX = re.compile(r"^/?horch(?:posten)?\b[:,]?\s*", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from botbuilder.schema import ConversationReference
 
+from bot.patience import Patience
 from bot.teams.adapter import HorchAdapter
 from bot.teams.auth import Authenticator
 from bot.teams.connector import ConnectorApi
@@ -35,6 +36,8 @@ class TeamsRuntime:
     app_id: str
     deadline: float = DEFAULT_DEADLINE
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    # How long an answer the Bot Connector refuses is tried again (bot.patience).
+    patience: Patience = field(default_factory=Patience)
 
     @property
     def authenticated(self) -> bool:

@@ -16,12 +16,15 @@ import asyncio
 import logging
 import time
 
+import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference
 
+from bot.patience import count_lost, failure_notice, keep_trying
 from bot.teams import inbound, references
+from bot.teams.connector import ConnectorError
 from bot.teams.outbound import card_answer, card_message, error_answer, note_answer
-from bot.teams.render import render_card
+from bot.teams.render import Card, render_card
 from bot.teams.runtime import TeamsRuntime
 from core.i18n import Translator
 from core.metrics import COMMAND_SECONDS, COMMANDS, POSTS
@@ -78,7 +81,9 @@ class TeamsBot:
         reply = await self._answer_or_defer(context, request, update_id=None)
         # After the handler: a `language` command changes the locale the answer is in.
         t = await self._translator(request)
-        await self._send(context, reply or Reply(sections=[t("teams.working")]), t)
+        await self._send_or_later(
+            context, reply or Reply(sections=[t("teams.working")]), t, request
+        )
 
     async def on_conversation_update(self, context: TurnContext) -> None:
         if not inbound.bot_was_added(context.activity):
@@ -129,7 +134,9 @@ class TeamsBot:
                 card_answer(card) if replace else note_answer(t("teams.done"))
             )
             self.rt.track(
-                self.rt.deliver(_followup(activity), card, update_id=card_id if replace else None),
+                self._deliver_later(
+                    _followup(activity), card, t, request, update_id=card_id if replace else None
+                ),
                 "updating the card" if replace else "posting the reply",
             )
 
@@ -175,8 +182,62 @@ class TeamsBot:
         COMMAND_SECONDS.labels("teams").observe(time.monotonic() - started)
         t = await self._translator(request)
         card = render_card(reply, locale=t.locale, zone=self._zone)
-        await self.rt.deliver(reference, card, update_id=update_id if reply.replace else None)
+        update = update_id if reply.replace else None
+        await self._deliver_later(reference, card, t, request, update_id=update)
         POSTS.labels("teams", "followup", "ok").inc()
+
+    async def _send_or_later(
+        self, context: TurnContext, reply: Reply, t: Translator, request: Request
+    ) -> None:
+        """Answer in the turn; while the Bot Connector keeps refusing (429, 502, …), answer
+        later in the background, proactively (bot.patience)."""
+        try:
+            await self._send(context, reply, t)
+        except Exception as exc:
+            if not connector_passing(exc):
+                raise
+            log.warning("Teams: could not answer in the turn (%s); answering later", exc)
+            card = render_card(reply, locale=t.locale, zone=self._zone)
+            reference = _followup(context.activity)
+            self.rt.track(self._deliver_later(reference, card, t, request), "answering later")
+
+    async def _deliver_later(
+        self,
+        reference: ConversationReference,
+        card: Card,
+        t: Translator,
+        request: Request,
+        *,
+        update_id: str | None = None,
+    ) -> None:
+        """Post (or update) a card, again while the Bot Connector refuses; if it cannot go
+        out in time, post that it failed, with a Try again button."""
+        patience = self.rt.patience
+        where = reference.conversation.id if reference.conversation else "?"
+        what = f"posting a Teams answer to {where}"
+        try:
+            await keep_trying(
+                lambda: self.rt.deliver(reference, card, update_id=update_id),
+                passing=connector_passing,
+                within=patience.answer,
+                what=what,
+                patience=patience,
+            )
+            return
+        except Exception as exc:
+            if not connector_passing(exc):
+                raise
+        notice = render_card(failure_notice(t, request), locale=t.locale, zone=self._zone)
+        try:
+            await keep_trying(
+                lambda: self.rt.deliver(reference, notice),
+                passing=connector_passing,
+                within=patience.notice,
+                what=f"{what} (the failure notice)",
+                patience=patience,
+            )
+        except Exception as exc:
+            count_lost("teams", what, exc)
 
     async def _send(self, context: TurnContext, reply: Reply, t: Translator) -> None:
         card = render_card(reply, locale=t.locale, zone=self._zone)
@@ -230,3 +291,11 @@ def _followup(activity: Activity) -> ConversationReference:
     reference = TurnContext.get_conversation_reference(activity)
     reference.activity_id = None
     return reference
+
+
+def connector_passing(exc: BaseException) -> bool:
+    """A refusal worth trying again later: nothing was posted (connector.RETRY_STATUSES,
+    5xx, a connection never made)."""
+    if isinstance(exc, ConnectorError):
+        return exc.status in (412, 429) or exc.status >= 500
+    return isinstance(exc, aiohttp.ClientConnectorError)

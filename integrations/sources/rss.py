@@ -9,6 +9,7 @@ unwrapped so that the same article from two alerts is one mention.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -56,7 +57,11 @@ class FeedSource(BaseSource):
         if is_json_feed(resp.body, content_type):
             entries = json_feed_entries(resp.json())
         else:
-            entries, notes = parse_xml_feed(resp.body, content_type, self.url)
+            # In a thread: feedparser's HTML sanitizer is slow on hostile markup (a second per
+            # 250 kB), and the event loop must keep serving the others meanwhile.
+            entries, notes = await asyncio.to_thread(
+                parse_xml_feed, resp.body, content_type, self.url
+            )
         now = utcnow()
         items = [m for e in entries if (m := self._mention(e, now)) is not None]
         skipped = len(entries) - len(items)

@@ -20,8 +20,8 @@ from aiohttp import web
 
 from integrations.sources.budget import TokenBucket
 from integrations.sources.webhook import sign as webhook_sign
-from tests.bot.slack.harness import SlackHarness, running_bot
 from tests.bot.slack.harness import SECRET as SLACK_SECRET
+from tests.bot.slack.harness import SlackHarness, running_bot
 from tests.bot.teams.fake_connector import FakeConnector
 
 WEBHOOK_SECRET = "whsec-Horch-Webhook-7731-secret"
@@ -49,7 +49,9 @@ async def raw_request(
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: 127.0.0.1", b"Connection: close"]
     for name, value in headers:
-        lines.append(name.encode() + b": " + (value if isinstance(value, bytes) else value.encode()))
+        lines.append(
+            name.encode() + b": " + (value if isinstance(value, bytes) else value.encode())
+        )
     if chunked:
         lines.append(b"Transfer-Encoding: chunked")
     else:
@@ -156,7 +158,7 @@ class Bot:
         for route in self.app.router.routes():
             if route.resource is not None and route.resource.canonical == "/ingest/webhook":
                 # aiohttp wraps a callable object; the endpoint is the wrapped one.
-                endpoint = getattr(route.handler, "__wrapped__", route.handler)
+                endpoint: Any = getattr(route.handler, "__wrapped__", route.handler)
                 endpoint.budget = TokenBucket(rate, 60.0)
 
 

@@ -25,10 +25,44 @@ from tests.security.strategies import any_text
 pytestmark = pytest.mark.asyncio
 EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 QUERY_WORDS = st.sampled_from(
-    ['"', '"Lumora Brew"', "-kaputt", "-", "*", "Lumora*", "NEAR(a b)", "a OR b", "a:*",
-     "!a", "a & b", "a <-> b", "'", "\\", "(", ")", "^a", "{a}", "--since", "7d", "--source",
-     "--page", "0", "-1", "99999999999999999999", "--sentiment", "negative", "--lang", "de",
-     "\x00", "\ud800", "é", "ß", "_", "___", "🙂"]
+    [
+        '"',
+        '"Lumora Brew"',
+        "-kaputt",
+        "-",
+        "*",
+        "Lumora*",
+        "NEAR(a b)",
+        "a OR b",
+        "a:*",
+        "!a",
+        "a & b",
+        "a <-> b",
+        "'",
+        "\\",
+        "(",
+        ")",
+        "^a",
+        "{a}",
+        "--since",
+        "7d",
+        "--source",
+        "--page",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "--sentiment",
+        "negative",
+        "--lang",
+        "de",
+        "\x00",
+        "\ud800",
+        "é",
+        "ß",
+        "_",
+        "___",
+        "🙂",
+    ]
 )
 ACTOR = Actor(id="U-fuzz", name="fuzz", platform="slack")
 WHERE = Conversation(platform="slack", id="C-fuzz")
@@ -47,9 +81,13 @@ async def answer(services: Any, request: Request) -> Reply:
     assert not internal_error(reply), request
     for message in render_slack(reply, locale="en", zone="UTC").messages:
         assert check_slack(message) == []
-    assert check_teams(render_card(reply, locale="en", zone="UTC"), allowed_urls=set(
-        f"https://example.org/{i}" for i in range(100)
-    )) == []
+    assert (
+        check_teams(
+            render_card(reply, locale="en", zone="UTC"),
+            allowed_urls=set(f"https://example.org/{i}" for i in range(100)),
+        )
+        == []
+    )
     assert check_console(to_text(reply, locale="en", zone="UTC")) == []
     return reply
 
@@ -79,8 +117,23 @@ async def test_mentions_command_lines(seeded: Any, line: str) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     command=st.sampled_from(
-        ["mentions", "trends", "sources", "watch", "brief", "alerts", "help", "language",
-         "backlog", "drafts", "draft", "standup", "assess", "sprint", "nope"]
+        [
+            "mentions",
+            "trends",
+            "sources",
+            "watch",
+            "brief",
+            "alerts",
+            "help",
+            "language",
+            "backlog",
+            "drafts",
+            "draft",
+            "standup",
+            "assess",
+            "sprint",
+            "nope",
+        ]
     ),
     words=st.lists(QUERY_WORDS | any_text, max_size=4),
 )
@@ -92,10 +145,29 @@ async def test_any_command_with_hostile_arguments(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
-    action=st.sampled_from(["mentions.page", "draft.create", "draft.show", "draft.approve",
-                            "draft.edit", "draft.save", "nope.nope"]),
-    value=any_text | st.sampled_from(['{"q": "\\u0000", "page": "2"}', '{"page": "1e9"}',
-                                       '{"source": "\\ud800"}', "[]", "null", "1" * 40]),
+    action=st.sampled_from(
+        [
+            "mentions.page",
+            "draft.create",
+            "draft.show",
+            "draft.approve",
+            "draft.edit",
+            "draft.save",
+            "nope.nope",
+        ]
+    ),
+    value=any_text
+    | st.sampled_from(
+        [
+            '{"q": "\\u0000", "page": "2"}',
+            '{"page": "1e9"}',
+            '{"source": "\\ud800"}',
+            '{"source": "\\u0000"}',
+            "[]",
+            "null",
+            "1" * 40,
+        ]
+    ),
 )
 async def test_forged_button_values(seeded: Any, action: str, value: str) -> None:
     request = Request("", [], ACTOR, WHERE, locale="en", action_id=action, action_value=value)

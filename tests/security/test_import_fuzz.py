@@ -69,8 +69,11 @@ async def run(services: Any, tmp: Path, content: bytes, fmt: str, mapping: list[
     mapping=st.lists(st.sampled_from(["text=TEXT", "text=", "=x", "bogus=x", "id=x"]), max_size=2),
 )
 async def test_csv_files(
-    services: Any, tmp_path_factory: pytest.TempPathFactory, header: list[str],
-    rows: list[list[str]], mapping: list[str],
+    services: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    header: list[str],
+    rows: list[list[str]],
+    mapping: list[str],
 ) -> None:
     await run(services, tmp_path_factory.getbasetemp(), csv_bytes(header, rows), "csv", mapping)
 
@@ -91,7 +94,8 @@ def jsonl_line(value: Any) -> bytes:
 @given(
     lines=st.lists(
         st.fixed_dictionaries(
-            {"text": cells, "published_at": cells}, optional={k: json_values for k in FIELDS if k not in ("text", "published_at")}
+            {"text": cells, "published_at": cells},
+            optional={k: json_values for k in FIELDS if k not in ("text", "published_at")},
         ).map(jsonl_line)
         | json_values.map(jsonl_line)
         | garbage,
@@ -100,7 +104,9 @@ def jsonl_line(value: Any) -> bytes:
     mapping=st.lists(st.sampled_from(["text=a.b", "published_at=a", "id=x.y.z"]), max_size=2),
 )
 async def test_jsonl_files(
-    services: Any, tmp_path_factory: pytest.TempPathFactory, lines: list[bytes],
+    services: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[bytes],
     mapping: list[str],
 ) -> None:
     content = b"\n".join(line.replace(b"\n", b" ") for line in lines)

@@ -14,7 +14,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -101,8 +100,13 @@ def workspace_file(tmp_path: Path, base: str) -> Path:
         {"name": "webhook", "type": "webhook"},
         {"name": "masto", "type": "mastodon", "base_url": base, "hashtags": ["lumora"]},
         {"name": "sky", "type": "bluesky", "base_url": base, "query": "Lumora"},
-        {"name": "red", "type": "reddit", "base_url": base, "query": "Lumora",
-         "options": {"auth_url": base}},
+        {
+            "name": "red",
+            "type": "reddit",
+            "base_url": base,
+            "query": "Lumora",
+            "options": {"auth_url": base},
+        },
         {"name": "x", "type": "x", "base_url": base, "query": "Lumora"},
         {"name": "feed", "type": "rss", "url": f"{base}/feed.xml"},
     ]
@@ -116,8 +120,10 @@ def captured_logging() -> Iterator[io.StringIO]:
     """The root logger as production sets it up, writing into a buffer; restored after."""
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
-    noisy = {name: logging.getLogger(name).level for name in ("aiohttp.access", "alembic",
-                                                               "httpx", "httpcore")}
+    noisy = {
+        name: logging.getLogger(name).level
+        for name in ("aiohttp.access", "alembic", "httpx", "httpcore")
+    }
     buffer = io.StringIO()
     yield buffer
     root.handlers[:], level = saved[0], saved[1]
@@ -158,8 +164,12 @@ async def drive(bot: Bot, secrets: dict[str, str], upstream: Upstream) -> None:
     await bot.slack.settle()
 
     activity = dumps(act.personal_message("help", bot.connector.url))
-    for token in ("", "Bearer x.y.z", f"Bearer {secrets['microsoft_app_password']}",
-                  f"Basic {secrets['microsoft_app_password']}"):
+    for token in (
+        "",
+        "Bearer x.y.z",
+        f"Bearer {secrets['microsoft_app_password']}",
+        f"Basic {secrets['microsoft_app_password']}",
+    ):
         assert await bot.teams_post(activity, {"Authorization": token}) == 401
 
     lines, failed = await ingest_once(bot.services)
@@ -188,8 +198,14 @@ async def test_no_secret_in_any_log_line(
     text = "\n".join([captured_logging.getvalue(), out, err])
 
     # The run really logged what the secrets could leak through (so the test can fail):
-    for expected in ("webhook refused", "Teams request refused", "source masto failed",
-                     "source red failed", "drafting a reply", "DEBUG"):
+    for expected in (
+        "webhook refused",
+        "Teams request refused",
+        "source masto failed",
+        "source red failed",
+        "drafting a reply",
+        "DEBUG",
+    ):
         assert expected in text, expected
     assert "***" in text  # something secret was there and was masked
     leaks = [
@@ -213,11 +229,16 @@ def test_the_filter_masks_messages_arguments_tracebacks_and_auth_headers() -> No
         import sys
 
         info = sys.exc_info()
-    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "got %s and %r", (secret, {"k": secret}), info)
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "got %s and %r", (secret, {"k": secret}), info
+    )
     assert filt.filter(record)
     line = logging.Formatter().format(record)
     assert secret not in line and line.count("***") >= 3
-    for header in ("Authorization: Basic aG9yY2g6c2VjcmV0LXZhbHVl", "bearer eyJhbGciOi.eyJzdWIi.sig"):
+    for header in (
+        "Authorization: Basic aG9yY2g6c2VjcmV0LXZhbHVl",
+        "bearer eyJhbGciOi.eyJzdWIi.sig",
+    ):
         record = logging.LogRecord("x", logging.DEBUG, __file__, 1, "headers %s", (header,), None)
         filt.filter(record)
         assert record.getMessage().endswith("***"), record.getMessage()

