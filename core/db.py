@@ -48,7 +48,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.execute("PRAGMA cache_size=-65536")
+    # Read the file through a memory map: pages come from the operating system's page cache,
+    # shared by every connection, instead of a private copy in each connection's cache (which
+    # grew each pooled connection's heap with the database, up to 64 MiB apiece).
+    cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cur.close()
+
+
+SQLITE_MMAP_BYTES = 2**31 - 2**16  # SQLite's own ceiling on 64-bit builds
 
 
 SessionFactory = async_sessionmaker[AsyncSession]

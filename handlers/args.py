@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +16,25 @@ class UsageError(Exception):
         super().__init__(key)
         self.key = key
         self.values = values
+
+
+# NUL and lone surrogates: no database stores them, and a JSON button value can spell
+# them as escapes ("\\u0000") that survive the raw-text cleaning in dispatch.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def json_button_value(raw: str | None) -> dict[str, str]:
+    """A button's JSON object value as strings; anything else is a forged value."""
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError as exc:
+        raise UsageError("errors.bad_action_value") from exc
+    if not isinstance(value, dict):
+        raise UsageError("errors.bad_action_value")
+    options = {str(k): str(v) for k, v in value.items()}
+    if any(_UNSTORABLE.search(k) or _UNSTORABLE.search(v) for k, v in options.items()):
+        raise UsageError("errors.bad_action_value")
+    return options
 
 
 def split_text(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from core.models import Mention
 from core.reply import Action, Fact, Item, Reply, Request
 from core.storage.mentions import MentionFilter, search_mentions
 from core.text import truncate
-from handlers.args import UsageError, parse
+from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
 from handlers.registry import action, command
 
@@ -38,17 +38,7 @@ async def mentions_command(request: Request, ctx: Context) -> Reply:
 @action("mentions.page")
 async def mentions_page(request: Request, ctx: Context) -> Reply:
     """The next page of a mentions search (the button under the list)."""
-    try:
-        options = json.loads(request.action_value or "{}")
-        if not isinstance(options, dict):
-            raise ValueError
-        # A forged value may spell NUL or a lone surrogate ("\\u0000", "\\ud800"), which no
-        # database stores (encode() raises UnicodeEncodeError, a ValueError, for the latter).
-        if "\x00" in json.dumps(options, ensure_ascii=False).encode().decode():
-            raise ValueError
-    except ValueError as exc:
-        raise UsageError("errors.bad_action_value") from exc
-    return await _page(ctx, {str(k): str(v) for k, v in options.items()})
+    return await _page(ctx, json_button_value(request.action_value))
 
 
 async def _page(ctx: Context, options: dict[str, str]) -> Reply:

@@ -18,7 +18,7 @@ from core.models_backlog import Sprint
 from core.reply import Action, Fact, Image, Reply, Request
 from core.storage import audit
 from core.storage import backlog as store
-from handlers.args import UsageError, parse
+from handlers.args import UsageError, json_button_value, parse
 from handlers.backlog_view import item_card
 from handlers.context import Context
 from handlers.registry import action, command
@@ -60,12 +60,7 @@ async def sprint_button(request: Request, ctx: Context) -> Reply:
     if verb == "close":
         return await close(request, ctx)
     if verb == "plan":
-        try:
-            raw = json.loads(request.action_value or "{}")
-            options = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
-        except ValueError as exc:
-            raise UsageError("errors.bad_action_value") from exc
-        return await plan(request, ctx, options)
+        return await plan(request, ctx, json_button_value(request.action_value))
     raise UsageError("errors.unknown_action")
 
 

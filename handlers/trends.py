@@ -4,7 +4,6 @@ the "add to backlog" button of trends and alerts."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,7 +30,7 @@ from core.trends import emerging
 from core.trends.fmt import count_change
 from core.trends.names import load_names
 from core.trends.period import HOUR, floor_hour
-from handlers.args import UsageError, parse
+from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
 from handlers.registry import action, command
 
@@ -209,13 +208,8 @@ async def to_backlog(request: Request, ctx: Context) -> Reply:
 
 
 def _trend_value(raw: str | None) -> tuple[str, str]:
-    try:
-        value = json.loads(raw or "")
-    except ValueError as exc:
-        raise UsageError("errors.bad_action_value") from exc
-    if not isinstance(value, dict):
-        raise UsageError("errors.bad_action_value")
-    key, kind = str(value.get("key", "")), str(value.get("kind", ""))
+    value = json_button_value(raw or "null")
+    key, kind = value.get("key", ""), value.get("kind", "")
     if not key.startswith(KEY_PREFIXES) or len(key) > 300 or kind not in KINDS:
         raise UsageError("errors.bad_action_value")
     return key, kind

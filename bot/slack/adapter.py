@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -21,6 +22,7 @@ from bot.slack.dedupe import EventLedger
 from bot.slack.deliver import Deliverer, DeliveryError
 from bot.slack.forms import FORM_ACTION, FormSpec
 from bot.slack.inbound import Origin
+from bot.slack.usergroups import UserGroups
 from core.i18n import Translator
 from core.reply import Reply, Request
 from handlers.args import UsageError
@@ -38,9 +40,13 @@ HOLD_SECONDS = 1.0
 class SlackAdapter:
     """Runs requests from Slack through the shared dispatch and answers them."""
 
-    def __init__(self, services: Services, deliverer: Deliverer) -> None:
+    def __init__(
+        self, services: Services, deliverer: Deliverer, usergroups: UserGroups | None = None
+    ) -> None:
         self.services = services
         self.deliverer = deliverer
+        # Slack's payloads never name the user's groups: asked here, for approvals.
+        self.usergroups = usergroups or UserGroups(deliverer.client)
         self.ledger = EventLedger(services)
         self.working_after = WORKING_AFTER_SECONDS
         self.patience = Patience()
@@ -128,11 +134,19 @@ class SlackAdapter:
             )
             await self.deliverer.deliver(reply, origin, locale)
             return
+        await self._with_groups(request)
         if request.action_id == FORM_ACTION:
             reply, locale = await self._form(request, origin)
         else:
             reply, locale = await self._dispatch(request, origin)
         await self._deliver(reply, origin, locale, request)
+
+    async def _with_groups(self, request: Request) -> None:
+        """Fill in the asker's approver user groups (only those the workspace names)."""
+        configured = self.services.workspace.approvers.slack_usergroups
+        if configured and not request.actor.groups:
+            groups = await self.usergroups.of(request.actor.id, configured)
+            request.actor = dataclasses.replace(request.actor, groups=groups)
 
     async def _deliver(self, reply: Reply, origin: Origin, locale: str, request: Request) -> None:
         """Deliver the answer, and keep trying while Slack rate-limits or fails (bot.patience);

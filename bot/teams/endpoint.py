@@ -63,11 +63,18 @@ def parse_activity(body: bytes) -> Activity:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("the activity has no valid serviceUrl")
     conversation = data.get("conversation")
-    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+    if (
+        not isinstance(conversation, dict)
+        or not isinstance(conversation.get("id"), str)
+        or conversation["id"] in ("", ".", "..")  # no reply could be addressed to those
+    ):
         raise ValueError("the activity has no conversation id")
     for key in ("from", "recipient"):
         if not isinstance(data.get(key), dict | None):
             raise ValueError(f"the activity's {key} is not an object")
+    for key in ("id", "replyToId"):  # a path segment of the reply's URL: "." would vanish
+        if not isinstance(data.get(key), str | None) or data.get(key) in (".", ".."):
+            raise ValueError(f"the activity's {key} is not an id")
     try:
         return Activity().deserialize(data)
     except Exception as exc:  # msrest raises its own DeserializationError family

@@ -78,7 +78,7 @@ def command_text(activity: Activity) -> str:
     text = str(activity.text or "")
     bot_id = activity.recipient.id if activity.recipient else None
     for entity in activity.entities or []:
-        if (entity.type or "").lower() != "mention":
+        if (getattr(entity, "type", None) or "").lower() != "mention":  # a null entity too
             continue
         props = getattr(entity, "additional_properties", None) or {}
         mentioned = props.get("mentioned")

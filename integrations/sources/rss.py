@@ -109,10 +109,20 @@ class FeedSource(BaseSource):
         )
 
 
+def _feedparse(body: bytes, headers: dict[str, str], url: str) -> Any:
+    """feedparser.parse; what it raises on broken bytes (a NUL or a byte that is not UTF-8 in
+    the XML declaration) is a BadPayload like any other unreadable feed."""
+    try:
+        return feedparser.parse(body, response_headers=headers)
+    except (ValueError, LookupError) as exc:
+        where = urlsplit(url).netloc or url
+        raise BadPayload(f"{where} sent an unreadable feed ({type(exc).__name__})") from exc
+
+
 def parse_xml_feed(body: bytes, content_type: str, url: str) -> tuple[list[Any], list[str]]:
     """feedparser on bytes; a wrongly labelled encoding is detected and parsed again."""
     headers = {"content-type": content_type or "application/xml", "content-location": url}
-    parsed = feedparser.parse(body, response_headers=headers)
+    parsed = _feedparse(body, headers, url)
     notes: list[str] = []
     if parsed.bozo and isinstance(parsed.get("bozo_exception"), _ENCODING_PROBLEMS):
         import charset_normalizer
@@ -120,7 +130,7 @@ def parse_xml_feed(body: bytes, content_type: str, url: str) -> tuple[list[Any],
         best = charset_normalizer.from_bytes(body).best()
         if best is not None and best.encoding:
             headers["content-type"] = f"application/xml; charset={best.encoding}"
-            parsed = feedparser.parse(body, response_headers=headers)
+            parsed = _feedparse(body, headers, url)
             notes.append(f"encoding detected as {best.encoding}")
     entries = [e for e in parsed.entries if e]
     if not parsed.get("version") and not entries:

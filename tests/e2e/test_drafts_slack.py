@@ -186,3 +186,53 @@ async def test_slack_publication_completed_later_is_told_in_the_thread(
         posts = await bot.fake.wait_for(lambda: bot.fake.of("chat.postMessage")[2:])
         assert posts[0].params["thread_ts"] == thread
         assert fakes.mastodon.created[0]["url"] in shown(posts[0])
+
+
+async def test_slack_user_group_approver(db_url: str, tmp_path: Path) -> None:
+    """An approver named only through a Slack user group: the adapter asks Slack who is in
+    it (usergroups.users.list, cached), so its member approves and anyone else is refused."""
+    group = "S0614TZR7"
+    async with (
+        fake_platforms() as fakes,
+        running_bot(
+            db_url, samples=False, **draft_settings(fakes, tmp_path, slack_usergroups=[group])
+        ) as bot,
+    ):
+        bot.fake.usergroups = {group: ["U060R4BJ4", "W333"]}
+        mentions = await store_mentions(bot.services)
+        card = await card_in_thread(bot, fakes, mentions["mastodon"].id)
+        ref, ts = button(card, "draft.approve")["value"], card.response["ts"]
+
+        await click(bot, "draft.approve", ref, ts, user="W444")  # not in the group
+        await bot.settle()
+        assert fakes.mastodon.created == []
+        notes = bot.fake.of("chat.postEphemeral") + bot.fake.of("hook:act")
+        assert any(translate("de", "drafts.refused.not_approver") in shown(c) for c in notes)
+
+        await click(bot, "draft.approve", ref, ts, user="W333")  # a member
+        await bot.settle()
+        assert len(fakes.mastodon.created) == 1
+        asked = bot.fake.of("usergroups.users.list")
+        assert [c.params.get("usergroup") for c in asked] == [group]  # once, then cached
+
+
+async def test_slack_user_group_unreadable_fails_closed(db_url: str, tmp_path: Path) -> None:
+    """Without the usergroups:read scope Slack refuses the lookup: nobody is taken for an
+    approver through the group, and the click gets the polite refusal, not an error."""
+    async with (
+        fake_platforms() as fakes,
+        running_bot(
+            db_url,
+            samples=False,
+            **draft_settings(fakes, tmp_path, slack_usergroups=["S0614TZR7"]),
+        ) as bot,
+    ):
+        bot.fake.fail("usergroups.users.list", status=200, error="missing_scope", times=5)
+        mentions = await store_mentions(bot.services)
+        card = await card_in_thread(bot, fakes, mentions["mastodon"].id)
+        ref, ts = button(card, "draft.approve")["value"], card.response["ts"]
+        await click(bot, "draft.approve", ref, ts, user="W333")
+        await bot.settle()
+        assert fakes.mastodon.created == []
+        notes = bot.fake.of("chat.postEphemeral") + bot.fake.of("hook:act")
+        assert any(translate("de", "drafts.refused.not_approver") in shown(c) for c in notes)

@@ -7,7 +7,9 @@ test kills the replica that is polling the feed at that moment (it holds the pol
 and checks that the others take the feed over, that every item is stored exactly once
 (and counted once in the hourly counts), and that every standup went out exactly once.
 
-PostgreSQL only (several processes on one database): skipped when no server answers.
+PostgreSQL only (several processes on one database): it runs in the PostgreSQL pass
+(HORCH_TEST_PG=1, as .ci/run does) and skips when no server answers. The database is
+migrated once before the replicas start, as the Procfile's `release` does.
 """
 
 from __future__ import annotations
@@ -27,28 +29,16 @@ import aiohttp
 import pytest
 import yaml
 
-from core import db as coredb
 from tests.bot.slack.fake_slack import FakeSlack
-from tests.conftest import PG_ADMIN_URL, _create_pg_database, _drop_pg_database
 from tests.e2e.cli import bot_env
+from tests.faults.conftest import pg_database as pg_database  # the fixture
 from tests.faults.fake_feed import FakeFeed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.storage, pytest.mark.slow]
 REPLICAS = 3
 CHANNELS = [f"C0REPLICA{i}" for i in range(6)]
 TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
-DEADLINE = 120.0  # seconds for the whole run; it normally takes under a minute
-
-
-async def _pg_answers() -> bool:
-    import asyncpg
-
-    try:
-        conn = await asyncio.wait_for(asyncpg.connect(PG_ADMIN_URL), timeout=3)
-    except Exception:
-        return False
-    await conn.close()
-    return True
+DEADLINE = 120.0  # seconds for the whole run; it normally takes about a minute
 
 
 def _free_port() -> int:
@@ -151,14 +141,9 @@ async def _wait(check: Any, what: str, until: float, every: float = 0.25) -> Any
 
 
 @pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    if not await _pg_answers():
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    plain = await _create_pg_database()
-    try:
-        yield plain
-    finally:
-        await _drop_pg_database(plain)
+async def pg_url(pg_database: str) -> str:
+    """A migrated database of its own (the PostgreSQL pass; skipped when no server answers)."""
+    return pg_database
 
 
 async def test_three_replicas_one_killed_nothing_lost_nothing_doubled(
@@ -167,7 +152,6 @@ async def test_three_replicas_one_killed_nothing_lost_nothing_doubled(
     import asyncpg
 
     until = time.monotonic() + DEADLINE
-    await coredb.upgrade(pg_url.replace("postgresql://", "postgresql+asyncpg://"))  # `release`
     feed = FakeFeed("feed")
     feed.set_mode("slow", delay=1.5)  # a poll takes a while: the kill lands mid-poll
     slack = FakeSlack()

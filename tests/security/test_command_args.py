@@ -172,3 +172,28 @@ async def test_any_command_with_hostile_arguments(
 async def test_forged_button_values(seeded: Any, action: str, value: str) -> None:
     request = Request("", [], ACTOR, WHERE, locale="en", action_id=action, action_value=value)
     await answer(seeded, request)
+
+
+FORGED_JSON = [
+    '{"q": "\\u0000", "page": "2"}',
+    '{"source": "\\u0000"}',
+    '{"source": "\\ud800"}',
+    '{"\\u0000": "x"}',
+    '{"key": "term:\\u0000", "kind": "burst"}',
+    '{"capacity": "\\u0000"}',
+    "[]",
+    "null",
+    "",
+]
+JSON_ACTIONS = ["mentions.page", "trends.to_backlog", "sprint.plan", "sprint.status"]
+
+
+@pytest.mark.parametrize("action", JSON_ACTIONS)
+@pytest.mark.parametrize("value", FORGED_JSON)
+async def test_every_json_button_rejects_unstorable_escapes(
+    seeded: Any, action: str, value: str
+) -> None:
+    """Escaped NUL or lone surrogates in a button's JSON must be a clear message, not a
+    database error (PostgreSQL refuses NUL in text; CI once caught this only by chance)."""
+    request = Request("", [], ACTOR, WHERE, locale="en", action_id=action, action_value=value)
+    await answer(seeded, request)

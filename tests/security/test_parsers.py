@@ -196,6 +196,11 @@ def test_slack_form_button_value(value: str) -> None:
     | mutated(teams_fixture("personal_message.json"), max_changes=4).map(dumps)
     | mutated(teams_fixture("card_action_invoke.json"), max_changes=4).map(dumps)
 )
+@example(body=dumps(teams_fixture("channel_message.json") | {"entities": [None]}))
+@example(
+    body=dumps(teams_fixture("conversation_update_team_install.json") | {"membersAdded": [None]})
+)
+@example(body=dumps(teams_fixture("personal_message.json") | {"conversation": {"id": ".."}}))
 def test_teams_activities(body: bytes) -> None:
     try:
         activity = parse_activity(body)
@@ -207,6 +212,7 @@ def test_teams_activities(body: bytes) -> None:
     except UsageError:
         pass
     teams_in.conversation_of(activity)
+    teams_in.bot_was_added(activity)
     if activity.value is not None:
         with contextlib.suppress(teams_in.BadCardAction):
             teams_in.card_action(activity.value)

@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from integrations.sources.base import BaseSource
@@ -180,6 +180,8 @@ async def test_api_responses(
         ["application/rss+xml", "application/feed+json", "text/html; charset=koi8-r", ""]
     ),
 )
+@example(body=FEEDS[0][:30] + b"\x80" + FEEDS[0][30:], content_type="application/rss+xml")
+@example(body=FEEDS[0][:30] + b"\x00" + FEEDS[0][30:], content_type="application/rss+xml")
 async def test_feed_responses(
     upstream: Upstream, http: HttpClient, body: bytes, content_type: str
 ) -> None:

@@ -52,6 +52,8 @@ class FakeSlack:
     not_member: set[str] = field(default_factory=set)
     # method → queued failures (HTTP status, Slack error code, Retry-After)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    # user group id → member user ids (usergroups.users.list); others: no_such_subteam
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
     envelopes_out: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
@@ -189,6 +191,11 @@ class FakeSlack:
             files = params.get("files")
             files = json.loads(files) if isinstance(files, str) else files or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if method == "usergroups.users.list":
+            group = params.get("usergroup")
+            if group not in self.usergroups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {**fixture("usergroups_users_list.json"), "users": self.usergroups[group]}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True}

@@ -25,5 +25,12 @@ def test_manifest_matches_the_adapter() -> None:
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
     assert settings["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "app_mentions:read", "im:history", "files:write"} <= scopes
+    assert {
+        "commands",
+        "chat:write",
+        "app_mentions:read",
+        "im:history",
+        "files:write",
+        "usergroups:read",
+    } <= scopes
     assert features["app_home"]["messages_tab_enabled"] is True
