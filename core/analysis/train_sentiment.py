@@ -4,8 +4,8 @@ Training data, and why only these:
 
 * English: TweetEval's sentiment validation split (2,000 tweets, released without restrictions),
   read from ``--en`` (by default the team's shared copy, which is not part of the project).
-* German: ``data/de_authored.tsv``, a few hundred sentences the Horchposten team wrote itself
-  about trains, deliveries, service, products and prices.
+* German: ``data/de_authored.tsv`` and ``data/de_authored_more.tsv``, 1,250 sentences the
+  Horchposten team wrote itself about trains, deliveries, service, products and prices.
 
 The GermEval 2017 file has no licence: it is never read here. It is the held-out German
 evaluation set, scored with ``python -m bot eval sentiment --data ...``.
@@ -45,7 +45,8 @@ from core.analysis.sentiment import (
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_EN = REPO.parent / "shared" / "data" / "eval" / "sentiment" / "en_tweeteval_val.tsv"
-DEFAULT_DE = DATA_DIR / "de_authored.tsv"
+# Every team-written German file: de_authored.tsv, de_authored_more.tsv (see data/README.md).
+DEFAULT_DE = sorted(DATA_DIR.glob("de_authored*.tsv"))
 
 # German mention streams are mostly neutral (news, notices, questions), far more so than the
 # class-balanced training mix. Doubling the neutral odds for German is the "neutral bias" that
@@ -205,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     """The CLI: cross-validate, fit on everything, write the weights."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--en", type=Path, default=DEFAULT_EN, help="English text<TAB>label TSV")
-    parser.add_argument("--de", type=Path, default=DEFAULT_DE, help="German text<TAB>label TSV")
+    parser.add_argument(
+        "--de", type=Path, nargs="+", default=DEFAULT_DE, help="German text<TAB>label TSVs"
+    )
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
@@ -217,7 +220,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     en_texts, en_langs, en_y = load_rows(args.en, "en")
-    de_texts, de_langs, de_y = load_rows(args.de, "de")
+    de_texts: list[str] = []
+    de_langs: list[str] = []
+    de_labels: list[IntArray] = []
+    for path in args.de:
+        texts, langs, labels = load_rows(path, "de")
+        de_texts, de_langs = de_texts + texts, de_langs + langs
+        de_labels.append(labels)
+    de_y = np.concatenate(de_labels)
     _out(f"training rows: en={len(en_texts)} de={len(de_texts)}")
     x = features(en_texts + de_texts, en_langs + de_langs)
     y = np.r_[en_y, de_y]
