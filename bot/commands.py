@@ -20,12 +20,14 @@ from handlers.context import Services
 log = logging.getLogger("bot")
 
 
-async def _services(settings: Settings, *, migrate: bool = True) -> Services:
+async def _services(
+    settings: Settings, *, migrate: bool = True, sqlite_mmap: bool = True
+) -> Services:
     from bot.services import build_services
 
     if migrate:
         await coredb.upgrade(settings.database_url)
-    return await build_services(settings)
+    return await build_services(settings, sqlite_mmap=sqlite_mmap)
 
 
 async def run(settings: Settings, *, console: bool) -> int:
@@ -105,7 +107,8 @@ async def import_file(
     from integrations.sources.files import FileImportError
     from integrations.sources.files import import_file as do_import
 
-    services = await _services(settings)
+    # Writes, one pass: no memory map (its pages of the growing file would count as ours).
+    services = await _services(settings, sqlite_mmap=False)
     try:
         result = await do_import(
             services, path=path, source=source, mapping=mapping, fmt=fmt, progress=progress

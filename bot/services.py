@@ -23,10 +23,14 @@ def instance_name(settings: Settings) -> str:
     return settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
 
 
-async def build_services(settings: Settings, *, analyzer: Analyzer | None = None) -> Services:
-    """Everything handlers and background tasks share. Raises WorkspaceError on a bad file."""
+async def build_services(
+    settings: Settings, *, analyzer: Analyzer | None = None, sqlite_mmap: bool = True
+) -> Services:
+    """Everything handlers and background tasks share. Raises WorkspaceError on a bad file.
+
+    `sqlite_mmap=False` for a write-mostly process (see core.db.make_engine)."""
     workspace = load_workspace(settings.workspace_path)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_mmap=sqlite_mmap)
     sessions = make_sessionmaker(engine)
     pipeline = Pipeline(
         sessions,

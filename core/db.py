@@ -22,12 +22,17 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for the URL (sqlite+aiosqlite or postgresql+asyncpg)."""
+def make_engine(url: str, *, echo: bool = False, sqlite_mmap: bool = True) -> AsyncEngine:
+    """An async engine for the URL (sqlite+aiosqlite or postgresql+asyncpg).
+
+    `sqlite_mmap=False` for a write-mostly process (a file import): a memory map only speeds
+    up reads, and the mapped pages of a growing file would count in its resident memory."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if sqlite_mmap:
+            event.listen(engine.sync_engine, "connect", _sqlite_mmap)
         return engine
     return create_async_engine(
         url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800
@@ -48,9 +53,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.execute("PRAGMA cache_size=-65536")
+    cur.close()
+
+
+def _sqlite_mmap(dbapi_conn: Any, _record: Any) -> None:
     # Read the file through a memory map: pages come from the operating system's page cache,
     # shared by every connection, instead of a private copy in each connection's cache (which
     # grew each pooled connection's heap with the database, up to 64 MiB apiece).
+    cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cur.close()
 

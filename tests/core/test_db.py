@@ -90,3 +90,18 @@ async def test_replicas_migrating_at_once_take_turns(tmp_path: Path) -> None:
         assert heads and heads >= 1
     finally:
         await _drop_pg_database(plain)
+
+
+@pytest.mark.parametrize(("mmap", "expected"), [(True, coredb.SQLITE_MMAP_BYTES), (False, 0)])
+async def test_sqlite_memory_map_is_on_for_the_bot_and_off_for_imports(
+    tmp_path: Path, mmap: bool, expected: int
+) -> None:
+    """The bot reads through a memory map; a file import (write-mostly) does without one,
+    so the mapped pages of its growing database file never count in its memory."""
+    engine = coredb.make_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}", sqlite_mmap=mmap)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA mmap_size"))).scalar() == expected
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+    finally:
+        await engine.dispose()
