@@ -46,7 +46,7 @@ class SlackAdapter:
         self.services = services
         self.deliverer = deliverer
         # Slack's payloads never name the user's groups: asked here, for approvals.
-        self.usergroups = usergroups or UserGroups(deliverer.client)
+        self.usergroups = usergroups
         self.ledger = EventLedger(services)
         self.working_after = WORKING_AFTER_SECONDS
         self.patience = Patience()
@@ -145,6 +145,8 @@ class SlackAdapter:
         """Fill in the asker's approver user groups (only those the workspace names)."""
         configured = self.services.workspace.approvers.slack_usergroups
         if configured and not request.actor.groups:
+            if self.usergroups is None:
+                self.usergroups = UserGroups(self.deliverer.client)
             groups = await self.usergroups.of(request.actor.id, configured)
             request.actor = dataclasses.replace(request.actor, groups=groups)
 
