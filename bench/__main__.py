@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # (the full runs: `python -m bench.NAME` with no arguments, or `python -m bench --full`).
 RUN_ARGS: dict[str, list[str]] = {
     "bench_import": ["--rows", "100000"],  # 1,000,000 rows: about 40 min at ~420 rows/s
-    "bench_import_resume": ["--rows", "100000"],  # 1,000,000 rows: about an hour
+    "bench_import_resume": ["--rows", "100000"],  # 1,000,000 rows with its reference: ~90 min
     "bench_soak": ["--minutes", "5"],  # 10 minutes plus seeding and settling
 }
 TIMEOUT_SECONDS = 15 * 60
