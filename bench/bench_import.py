@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import machine
 from bench.generated import generated
@@ -26,52 +27,55 @@ ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ("id", "text", "url", "author", "published_at", "likes", "reposts", "replies")
 
 
+def csv_row(rec: dict[str, Any]) -> list[Any]:
+    """One generated mention as a row of FIELDS."""
+    return [
+        f"{rec['source']}-{rec['id']}",
+        rec["text"],
+        rec["url"],
+        rec["author"],
+        rec["published_at"].isoformat(),
+        rec["likes"],
+        rec["reposts"],
+        rec["replies"],
+    ]
+
+
 def write_csv(path: Path, rows: int) -> int:
     """The generated mentions as CSV (streamed, never held in memory); returns its size."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(FIELDS)
         for rec in generated(rows):
-            writer.writerow(
-                [
-                    f"{rec['source']}-{rec['id']}",
-                    rec["text"],
-                    rec["url"],
-                    rec["author"],
-                    rec["published_at"].isoformat(),
-                    rec["likes"],
-                    rec["reposts"],
-                    rec["replies"],
-                ]
-            )
+            writer.writerow(csv_row(rec))
     return path.stat().st_size
+
+
+def import_command(path: Path, source: str) -> list[str]:
+    """`python -m bot import` as users run it, without the progress bar."""
+    return [sys.executable, "-m", "bot", "import", str(path), "--source", source, "--no-progress"]
+
+
+def import_environment(db: Path) -> dict[str, str]:
+    """A bare environment for the import child: its own SQLite file, no demo, quiet logs."""
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+    return env | {
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{db}",
+        "HORCH_SEED_DEMO": "false",
+        "HORCH_LOG_LEVEL": "WARNING",
+    }
 
 
 def run_import(path: Path, db: Path) -> tuple[float, int, int, str, str]:
     """Run the CLI import; returns seconds, exit code, peak RSS (KiB), stdout, stderr tail."""
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        DATABASE_URL=f"sqlite:///{db}",
-        HORCH_SEED_DEMO="false",
-        HORCH_LOG_LEVEL="WARNING",
-    )
     out_path, err_path = db.with_suffix(".out"), db.with_suffix(".err")
     with out_path.open("w") as out, err_path.open("w") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "import",
-                str(path),
-                "--source",
-                "bench-import",
-                "--no-progress",
-            ],
+            import_command(path, "bench-import"),
             cwd=db.parent,
-            env=env,
+            env=import_environment(db),
             stdout=out,
             stderr=err,
         )

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -31,11 +30,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.bench_import import FIELDS
+from bench.bench_import import FIELDS, csv_row, import_command, import_environment
 from bench.common import machine
 from bench.generated import generated
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "bench-resume"
 
 
@@ -57,33 +55,12 @@ def write_csv(path: Path, rows: int) -> FileIds:
             ident = f"{rec['source']}-{rec['id']}"
             seen.repeats += ident in seen.ids
             seen.ids.add(ident)
-            writer.writerow(
-                [
-                    ident,
-                    rec["text"],
-                    rec["url"],
-                    rec["author"],
-                    rec["published_at"].isoformat(),
-                    rec["likes"],
-                    rec["reposts"],
-                    rec["replies"],
-                ]
-            )
+            writer.writerow(csv_row(rec))
     return seen
 
 
 def command(path: Path) -> list[str]:
-    return [sys.executable, "-m", "bot", "import", str(path), "--source", SOURCE, "--no-progress"]
-
-
-def environment(db: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
-    return env | {
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite:///{db}",
-        "HORCH_SEED_DEMO": "false",
-        "HORCH_LOG_LEVEL": "WARNING",
-    }
+    return import_command(path, SOURCE)
 
 
 def stored(db: Path) -> tuple[int, int, int]:
@@ -140,7 +117,11 @@ def main() -> int:
             ref_db = tmp / "reference.db"
             started = time.perf_counter()
             ref = subprocess.run(
-                command(csv_path), cwd=tmp, env=environment(ref_db), capture_output=True, text=True
+                command(csv_path),
+                cwd=tmp,
+                env=import_environment(ref_db),
+                capture_output=True,
+                text=True,
             )
             if ref.returncode != 0:
                 print(ref.stderr[-2000:])
@@ -150,7 +131,7 @@ def main() -> int:
                 f"reference (no kill): {time.perf_counter() - started:.0f} s: "
                 f"{ref.stdout.strip()}; {len(reference):,} ids stored"
             )
-        env = environment(db)
+        env = import_environment(db)
         started = time.perf_counter()
         first = subprocess.Popen(
             command(csv_path), cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -68,6 +68,41 @@ async def keep_trying(
         attempt += 1
 
 
+async def deliver_or_notify(
+    answer: Callable[[], Awaitable[object]],
+    notice: Callable[[], Awaitable[object]],
+    *,
+    platform: str,
+    passing: Callable[[BaseException], bool],
+    patience: Patience,
+    what: str,
+) -> None:
+    """Deliver the answer while the platform's refusals are `passing`; if it cannot go out
+    within `patience.answer`, deliver the failure notice instead (built by the caller, with
+    its Try again button) for `patience.notice`; if even that fails, count the loss.
+
+    An error that is not `passing` (a bug, a refusal that a retry cannot cure) is raised."""
+    try:
+        await keep_trying(
+            answer, passing=passing, within=patience.answer, what=what, patience=patience
+        )
+        return
+    except Exception as exc:
+        if not passing(exc):
+            raise
+        log.warning("%s: the platform kept refusing; telling the asker to try again", what)
+    try:
+        await keep_trying(
+            notice,
+            passing=passing,
+            within=patience.notice,
+            what=f"{what} (the failure notice)",
+            patience=patience,
+        )
+    except Exception as exc:
+        count_lost(platform, what, exc)
+
+
 def failure_notice(t: Translator, request: Request | None) -> Reply:
     """ "Your answer could not be delivered", with a button that runs the request again."""
     actions = []

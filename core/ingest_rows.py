@@ -8,12 +8,11 @@ are dropped or already stored never pay for it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from core.clock import to_naive_utc
 from core.raw import RawMention
-from core.text import content_hash, hashtags, html_to_text, truncate
+from core.text import UNSTORABLE, content_hash, hashtags, html_to_text, truncate
 
 MAX_TEXT = 20_000
 # Terms can contain spaces ("lumora brew"), so matched_terms joins them with "|".
@@ -22,8 +21,6 @@ Row = dict[str, Any]
 # Counts are INTEGER columns (32 bits on PostgreSQL); a payload claiming more is capped,
 # so one absurd number cannot fail the whole batch.
 MAX_COUNT = 2**31 - 1
-# NUL and lone surrogates (JSON can carry both): neither database stores them.
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def _count(value: int) -> int:
@@ -74,8 +71,8 @@ def normalize(item: RawMention, now: dt.datetime) -> tuple[Row, bool] | None:
         "synthetic": item.synthetic,
     }
     for key, value in row.items():
-        if isinstance(value, str) and _UNSTORABLE.search(value):
-            row[key] = _UNSTORABLE.sub("", value)
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            row[key] = UNSTORABLE.sub("", value)
     if not (row["source"] and row["external_id"] and row["text"]):
         return None
     return row, item.keep_unmatched

@@ -8,6 +8,9 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+# NUL and lone surrogates (JSON and forms can carry both): no database stores them (PostgreSQL
+# refuses NUL in text, and neither encodes a lone surrogate), and nobody typed them on purpose.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _WS = re.compile(r"\s+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@[\w.-]+(?:@[\w.-]+)?")

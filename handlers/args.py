@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from core.text import UNSTORABLE
 
 
 class UsageError(Exception):
@@ -18,11 +19,6 @@ class UsageError(Exception):
         self.values = values
 
 
-# NUL and lone surrogates: no database stores them, and a JSON button value can spell
-# them as escapes ("\\u0000") that survive the raw-text cleaning in dispatch.
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-
-
 def json_button_value(raw: str | None) -> dict[str, str]:
     """A button's JSON object value as strings; anything else is a forged value."""
     try:
@@ -32,7 +28,9 @@ def json_button_value(raw: str | None) -> dict[str, str]:
     if not isinstance(value, dict):
         raise UsageError("errors.bad_action_value")
     options = {str(k): str(v) for k, v in value.items()}
-    if any(_UNSTORABLE.search(k) or _UNSTORABLE.search(v) for k, v in options.items()):
+    # JSON can spell NUL or a lone surrogate as an escape ("\\u0000"), which survives the
+    # raw-text cleaning in dispatch and which no database stores: a forged value.
+    if any(UNSTORABLE.search(k) or UNSTORABLE.search(v) for k, v in options.items()):
         raise UsageError("errors.bad_action_value")
     return options
 

@@ -4,30 +4,27 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 
 from core.i18n import DEFAULT_LOCALE, Translator, normalize_locale
 from core.reply import Reply, Request
 from core.storage import prefs
+from core.text import UNSTORABLE
 from handlers.args import UsageError
 from handlers.context import Context, Services
 from handlers.registry import Registry
 
 log = logging.getLogger(__name__)
-# NUL and lone surrogates (JSON and forms can carry both): no database stores them and
-# nobody typed them on purpose; a handler passing one on would fail with an internal error.
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def _drop_unstorable(request: Request) -> None:
     """Remove characters no database can store from everything the asker sent."""
-    if _UNSTORABLE.search(" ".join([request.text, request.action_value or "", *request.args])):
-        request.args = [_UNSTORABLE.sub("", a) for a in request.args]
-        request.text = _UNSTORABLE.sub("", request.text)
+    if UNSTORABLE.search(" ".join([request.text, request.action_value or "", *request.args])):
+        request.args = [UNSTORABLE.sub("", a) for a in request.args]
+        request.text = UNSTORABLE.sub("", request.text)
         if request.action_value is not None:
-            request.action_value = _UNSTORABLE.sub("", request.action_value)
-    if any(_UNSTORABLE.search(v) for v in request.form.values()):
-        request.form = {k: _UNSTORABLE.sub("", v) for k, v in request.form.items()}
+            request.action_value = UNSTORABLE.sub("", request.action_value)
+    if any(UNSTORABLE.search(v) for v in request.form.values()):
+        request.form = {k: UNSTORABLE.sub("", v) for k, v in request.form.items()}
 
 
 async def resolve_locale(services: Services, request: Request) -> str:

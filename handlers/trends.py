@@ -208,7 +208,7 @@ async def to_backlog(request: Request, ctx: Context) -> Reply:
 
 
 def _trend_value(raw: str | None) -> tuple[str, str]:
-    value = json_button_value(raw or "null")
+    value = json_button_value(raw)
     key, kind = value.get("key", ""), value.get("kind", "")
     if not key.startswith(KEY_PREFIXES) or len(key) > 300 or kind not in KINDS:
         raise UsageError("errors.bad_action_value")

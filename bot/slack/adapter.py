@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.patience import Patience, count_lost, failure_notice, keep_trying
+from bot.patience import Patience, deliver_or_notify, failure_notice
 from bot.slack.dedupe import EventLedger
 from bot.slack.deliver import Deliverer, DeliveryError
 from bot.slack.forms import FORM_ACTION, FormSpec
@@ -153,33 +153,20 @@ class SlackAdapter:
     async def _deliver(self, reply: Reply, origin: Origin, locale: str, request: Request) -> None:
         """Deliver the answer, and keep trying while Slack rate-limits or fails (bot.patience);
         if it cannot go out in time, tell the asker, with a Try again button."""
-        what = f"answering {origin.user_id} in {origin.channel_id or 'a DM'}"
-        patience = self.patience
-        try:
-            await keep_trying(
-                lambda: self.deliverer.deliver(reply, origin, locale),
-                passing=passing,
-                within=patience.answer,
-                what=what,
-                patience=patience,
-            )
-            return
-        except Exception as exc:
-            if not passing(exc):
-                raise
-            log.warning("%s: Slack kept refusing; telling the asker to try again", what)
-        notice = failure_notice(Translator(locale), request)
-        notice.ephemeral = True
-        try:
-            await keep_trying(
-                lambda: self.deliverer.deliver(notice, origin, locale),
-                passing=passing,
-                within=patience.notice,
-                what=f"telling {origin.user_id} that the answer failed",
-                patience=patience,
-            )
-        except Exception as exc:
-            count_lost("slack", what, exc)
+
+        def notice() -> Reply:  # only built when the answer could not go out
+            failed = failure_notice(Translator(locale), request)
+            failed.ephemeral = True
+            return failed
+
+        await deliver_or_notify(
+            lambda: self.deliverer.deliver(reply, origin, locale),
+            lambda: self.deliverer.deliver(notice(), origin, locale),
+            platform="slack",
+            passing=passing,
+            patience=self.patience,
+            what=f"answering {origin.user_id} in {origin.channel_id or 'a DM'}",
+        )
 
     async def _dispatch(self, request: Request, origin: Origin) -> tuple[Reply, str]:
         registry = self.services.extras["registry"]

@@ -20,7 +20,7 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference
 
-from bot.patience import count_lost, failure_notice, keep_trying
+from bot.patience import deliver_or_notify, failure_notice
 from bot.teams import inbound, references
 from bot.teams.connector import ConnectorError
 from bot.teams.outbound import card_answer, card_message, error_answer, note_answer
@@ -212,32 +212,19 @@ class TeamsBot:
     ) -> None:
         """Post (or update) a card, again while the Bot Connector refuses; if it cannot go
         out in time, post that it failed, with a Try again button."""
-        patience = self.rt.patience
         where = reference.conversation.id if reference.conversation else "?"
-        what = f"posting a Teams answer to {where}"
-        try:
-            await keep_trying(
-                lambda: self.rt.deliver(reference, card, update_id=update_id),
-                passing=connector_passing,
-                within=patience.answer,
-                what=what,
-                patience=patience,
-            )
-            return
-        except Exception as exc:
-            if not connector_passing(exc):
-                raise
-        notice = render_card(failure_notice(t, request), locale=t.locale, zone=self._zone)
-        try:
-            await keep_trying(
-                lambda: self.rt.deliver(reference, notice),
-                passing=connector_passing,
-                within=patience.notice,
-                what=f"{what} (the failure notice)",
-                patience=patience,
-            )
-        except Exception as exc:
-            count_lost("teams", what, exc)
+
+        def notice() -> Card:  # only built when the answer could not go out
+            return render_card(failure_notice(t, request), locale=t.locale, zone=self._zone)
+
+        await deliver_or_notify(
+            lambda: self.rt.deliver(reference, card, update_id=update_id),
+            lambda: self.rt.deliver(reference, notice()),
+            platform="teams",
+            passing=connector_passing,
+            patience=self.rt.patience,
+            what=f"posting a Teams answer to {where}",
+        )
 
     async def _send(self, context: TurnContext, reply: Reply, t: Translator) -> None:
         card = render_card(reply, locale=t.locale, zone=self._zone)
