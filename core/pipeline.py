@@ -209,7 +209,8 @@ class Pipeline:
             await self._mark_near_duplicates(rows)
         analyzer = await self._ready_analyzer()
         chunks = [rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)]
-        firsts: dict[str, int] = {}  # content hash → id of its first mention in this batch
+        # (source, external_id) of an original in this batch → its stored id
+        firsts: dict[tuple[str, str], int] = {}
         stored: list[StoredMention] = []
         loop = asyncio.get_running_loop()
 
@@ -242,35 +243,62 @@ class Pipeline:
         return stored
 
     async def _mark_near_duplicates(self, rows: list[Row]) -> None:
-        """Point each repost at the first stored mention with the same fingerprint from the
-        last 7 days (and bring that one's analysis along); a repost of a mention earlier in
-        this batch is marked `_dup_in_batch`, pointed at it when that one is stored, and
-        takes its analysis from it (`_origin`)."""
-        since = utcnow() - NEAR_DUP_WINDOW
+        """Point each repost at the first stored mention with the same fingerprint published
+        within NEAR_DUP_WINDOW of the repost itself (and bring that one's analysis along); a
+        repost of a mention earlier in this batch is marked `_dup_in_batch`, pointed at it
+        when that one is stored, and takes its analysis from it (`_origin`).
 
-        async def lookup() -> tuple[dict[str, int], dict[int, mentions.Analysis]]:
+        The window is measured on the mentions' own times, not the wall clock, so a file
+        import of last year's posts finds its reposts exactly as a live poll does."""
+        if not rows:
+            return
+        times = [r["published_at"] for r in rows]
+        since, until = min(times) - NEAR_DUP_WINDOW, max(times) + NEAR_DUP_WINDOW
+
+        async def lookup() -> tuple[
+            dict[str, list[tuple[dt.datetime, int]]], dict[int, mentions.Analysis]
+        ]:
             async with self.sessions() as session:
-                first = await mentions.recent_hashes(
-                    session=session, hashes=list({r["content_hash"] for r in rows}), since=since
+                stored = await mentions.originals_near(
+                    session=session,
+                    hashes=list({r["content_hash"] for r in rows}),
+                    since=since,
+                    until=until,
                 )
-                known = await mentions.analyses(session=session, ids=list(set(first.values())))
-            return first, known
+                ids = list({i for pairs in stored.values() for _, i in pairs})
+                known = await mentions.analyses(session=session, ids=ids)
+            return stored, known
 
-        first, known = await retry_transient(lookup, what="looking up reposts")
-        origins: dict[str, Row] = {}
+        stored, known = await retry_transient(lookup, what="looking up reposts")
+        origins: dict[str, list[Row]] = {}
         for row in rows:
-            digest = row["content_hash"]
-            row["dup_of"] = first.get(digest)
+            digest, published = row["content_hash"], row["published_at"]
+            row["dup_of"] = next(
+                (i for at, i in stored.get(digest, ()) if abs(at - published) <= NEAR_DUP_WINDOW),
+                None,
+            )
             if row["dup_of"] is not None:
                 if (analysis := known.get(row["dup_of"])) is not None:
                     row["_reuse"] = analysis
-            elif digest in origins:
+                continue
+            origin = next(
+                (
+                    o
+                    for o in origins.get(digest, ())
+                    if abs(o["published_at"] - published) <= NEAR_DUP_WINDOW
+                ),
+                None,
+            )
+            if origin is not None:
                 row["_dup_in_batch"] = True
-                row["_origin"] = origins[digest]
+                row["_origin"] = origin
+                row["_origin_key"] = (origin["source"], origin["external_id"])
             else:
-                origins[digest] = row
+                origins.setdefault(digest, []).append(row)
 
-    async def _store_retrying(self, rows: list[Row], firsts: dict[str, int]) -> list[StoredMention]:
+    async def _store_retrying(
+        self, rows: list[Row], firsts: dict[tuple[str, str], int]
+    ) -> list[StoredMention]:
         """`_store`, again after a lost connection or a deadlock: the transaction was rolled
         back, so the chunk is stored whole, once (a commit whose answer was lost leaves its
         rows stored, and the retry's ON CONFLICT skips them: never twice)."""
@@ -286,7 +314,9 @@ class Pipeline:
 
         return await retry_transient(attempt, what=f"storing {len(rows)} mentions")
 
-    async def _store(self, rows: list[Row], firsts: dict[str, int]) -> list[StoredMention]:
+    async def _store(
+        self, rows: list[Row], firsts: dict[tuple[str, str], int]
+    ) -> list[StoredMention]:
         """Insert the rows and add their hourly counts, in one transaction."""
         early: list[Row] = []
         later: list[Row] = []
@@ -298,10 +328,10 @@ class Pipeline:
             for mention_id, source, external_id in inserted:
                 row = by_key[(source, external_id)]
                 if row["dup_of"] is None:
-                    firsts.setdefault(row["content_hash"], mention_id)
+                    firsts[(source, external_id)] = mention_id
             if later:  # reposts of a mention first seen in this very batch
                 for row in later:
-                    row["dup_of"] = firsts.get(row["content_hash"])
+                    row["dup_of"] = firsts.get(row["_origin_key"])
                 inserted += await mentions.insert_mentions(session=session, rows=later)
             stored: list[StoredMention] = []
             tally_rows = []

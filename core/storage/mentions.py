@@ -134,21 +134,24 @@ def padded(values: list[Any]) -> list[Any]:
     return values + values[-1:] * (size - len(values))
 
 
-async def recent_hashes(
-    *, session: AsyncSession, hashes: Sequence[str], since: dt.datetime
-) -> dict[str, int]:
-    """The first stored mention id per content hash since a time (near-duplicate check)."""
-    out: dict[str, int] = {}
+async def originals_near(
+    *, session: AsyncSession, hashes: Sequence[str], since: dt.datetime, until: dt.datetime
+) -> dict[str, list[tuple[dt.datetime, int]]]:
+    """Stored originals (not reposts) per content hash published in [since, until], as
+    (published_at, id) pairs oldest first: the candidates a near-duplicate may point at."""
+    out: dict[str, list[tuple[dt.datetime, int]]] = {}
     for start in range(0, len(hashes), IN_CHUNK):
         chunk = padded(list(hashes[start : start + IN_CHUNK]))
         stmt = (
-            select(col(Mention.content_hash), func.min(col(Mention.id)))
+            select(col(Mention.content_hash), col(Mention.published_at), col(Mention.id))
             .where(col(Mention.content_hash).in_(chunk))
             .where(col(Mention.published_at) >= since)
+            .where(col(Mention.published_at) <= until)
             .where(col(Mention.dup_of).is_(None))
-            .group_by(Mention.content_hash)
+            .order_by(col(Mention.published_at), col(Mention.id))
         )
-        out.update({h: i for h, i in (await session.execute(stmt)).all()})
+        for digest, published, mention_id in (await session.execute(stmt)).all():
+            out.setdefault(digest, []).append((published, mention_id))
     return out
 
 

@@ -101,6 +101,28 @@ async def test_near_duplicates_point_at_the_first(db_url: str) -> None:
     assert rows["9"].dup_of == rows["1"].id and rows["1"].dup_of is None
 
 
+async def test_near_duplicates_are_measured_on_the_mentions_own_times(db_url: str) -> None:
+    """A backfill of last year's posts dedupes like a live poll: the window runs from each
+    repost's own publication time, never from the wall clock."""
+    pipeline, sessions = await _pipeline(db_url)
+    old = dt.datetime(2024, 3, 1, 9, 0)
+    await pipeline.ingest([RawMention("a", "1", "Lumora Brew ist super", old)])
+    await pipeline.ingest(
+        [
+            RawMention("b", "2", "RT @fan: Lumora Brew ist super", old + dt.timedelta(days=2)),
+            # Far outside the window: a new original, not a repost of the first.
+            RawMention("b", "3", "Lumora Brew ist super!", old + dt.timedelta(days=40)),
+            # In the same batch, a repost of that new original.
+            RawMention("c", "4", "Lumora Brew ist super", old + dt.timedelta(days=41)),
+        ]
+    )
+    async with sessions() as s:
+        rows = {m.external_id: m for m in (await s.execute(select(Mention))).scalars()}
+    assert rows["2"].dup_of == rows["1"].id
+    assert rows["3"].dup_of is None
+    assert rows["4"].dup_of == rows["3"].id
+
+
 async def test_listeners_hear_only_new_mentions(db_url: str) -> None:
     pipeline, _ = await _pipeline(db_url)
     heard: list[int] = []
