@@ -47,7 +47,7 @@ async def test_suggest_adds_items_once_with_ice_parts_and_buttons(seeded: Any) -
     reply = await ask(svc, "backlog suggest")
     assert not reply.error, reply.plain_text()
     assert reply.title == "Backlog suggestions"
-    assert "5 new item(s)" in reply.sections[0]
+    assert "5 new items" in reply.sections[0]
     first = reply.items[0]
     assert first.title.startswith("#") and first.text.startswith("As ")
     facts = {f.label: f.value for f in first.facts}
@@ -55,7 +55,7 @@ async def test_suggest_adds_items_once_with_ice_parts_and_buttons(seeded: Any) -
     assert facts["State"] == "to do"
     assert [a.id for a in first.actions][:2] == ["backlog.start", "backlog.done"]
     again = await ask(svc, "backlog suggest")
-    assert "0 new item(s)" in again.sections[0] and "in the backlog already" in again.sections[1]
+    assert "No new items" in again.sections[0] and "in the backlog already" in again.sections[1]
     assert len(await _items(svc)) == 5
 
 

@@ -49,7 +49,7 @@ async def test_the_whole_sprint_cycle_through_the_console(svc: Any) -> None:
     planned = {_id(i): i for i in plan.items}
     assert sum(int(_facts(i)["Points"]) for i in plan.items) <= 10
     assert all(_facts(i)["Sprint"] == "#1" for i in plan.items)
-    assert plan.footnotes == ["1 item(s) did not fit and stay in the backlog."]
+    assert plan.footnotes == ["1 item did not fit and stays in the backlog."]
     trend = next(i for i in plan.items if "#baristaathome" in i.title)
     others = [i for i in plan.items if i is not trend]
 
