@@ -13,7 +13,7 @@ import json
 from core.backlog import planning
 from core.backlog.chart import burndown_png, sparkline
 from core.db import session_scope
-from core.format import format_time
+from core.format import format_day, format_time
 from core.models_backlog import Sprint
 from core.reply import Action, Fact, Image, Reply, Request
 from core.storage import audit
@@ -152,7 +152,7 @@ def _running(ctx: Context, sprint: Sprint) -> Reply:
 def _chart(ctx: Context, sprint: Sprint, points: list[planning.BurnPoint]) -> Image:
     t = ctx.t
     zone = ctx.workspace.schedules.timezone
-    labels = [format_time(p.at, ctx.locale, zone)[:5] for p in points]
+    labels = [format_day(p.at, ctx.locale, zone) for p in points]
     remaining = [p.remaining for p in points]
     known = [r for r in remaining if r is not None]
     fallback = t(
