@@ -125,6 +125,27 @@ def test_cues_count_negation_and_compounds() -> None:
     assert lexicon.hits("Signalstörung bei Köln, Oberleitungsschaden", "de").disruption == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A negator's reach ends with its clause.
+        ("Ich übe seit gestern Abend und liebe es.", (1, 0)),
+        ("Kein Kaffee heute und liebe es trotzdem", (1, 0)),
+        ("Nicht ich. Ich liebe es", (1, 0)),
+        ("Das ist nicht nur gut, sondern auch günstig", (2, 0)),
+        ("I don't know, but I love it", (1, 0)),
+        # ... and still reaches within it, before and (German) after the cue.
+        ("Ich liebe es nicht", (0, 1)),
+        ("Das war gar nicht gut", (0, 1)),
+        ("it is not good at all", (0, 1)),
+    ],
+)
+def test_negation_stays_in_its_clause(text: str, expected: tuple[int, int]) -> None:
+    lexicon = CueLexicon.load()
+    language = "en" if text.startswith(("I ", "it ")) else "de"
+    assert lexicon.hits(text, language)[:2] == expected
+
+
 def test_embedding_text_masks_links_and_handles() -> None:
     assert embedding_text("@DB_Bahn  schau   https://t.co/x") == "@user schau http"
     assert len(embedding_text("x" * 5000)) == 300
@@ -153,6 +174,8 @@ def test_evaluate_sentiment_file(tmp_path: Path) -> None:
     assert result["macro_f1"] == 1.0
     assert result["confusion"]["negative"] == {"negative": 2, "neutral": 0, "positive": 0}
     assert set(result["confusion"]) == set(LABELS)
+    assert result["per_class"]["positive"]["support"] == 2
+    assert result["languages"] == {"en": 3, "de": 3}
 
 
 def test_reading_tolerates_tabs_in_text_and_label_case(tmp_path: Path) -> None:
@@ -172,6 +195,22 @@ def test_scores_by_hand() -> None:
     # F1: negative 2/3, neutral 2*1/(2+2+0) = 1/2, positive 0
     assert scores["macro_f1"] == pytest.approx((2 / 3 + 1 / 2 + 0) / 3)
     assert scores["confusion"]["positive"]["neutral"] == 1
+    # negative: 1 of 1 predicted right, 1 of 2 found; neutral: 1 of 3 predicted right, 1 of 1
+    assert scores["per_class"]["negative"] == {
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": pytest.approx(2 / 3),
+        "support": 2,
+    }
+    assert scores["per_class"]["neutral"]["precision"] == pytest.approx(1 / 3)
+    assert scores["per_class"]["neutral"]["recall"] == 1.0
+    assert scores["per_class"]["positive"] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 1,
+    }
+    assert {k: v["f1"] for k, v in scores["per_class"].items()} == scores["per_class_f1"]
 
 
 @pytest.mark.parametrize("content", [None, b"\xff\xfe\x00broken", b""])
@@ -192,7 +231,7 @@ def test_a_directory_is_not_a_data_file(tmp_path: Path) -> None:
 
 
 def test_fit_softmax_separates_a_simple_problem() -> None:
-    from core.analysis.train_sentiment import fit_softmax
+    from core.analysis.sentiment_fit import fit_softmax
 
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(3), 50)
