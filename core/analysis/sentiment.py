@@ -48,6 +48,7 @@ from core.analysis.sentiment_cues import (
     embedding_text,
 )
 from core.analysis.sentiment_encoder import EMBEDDING_DIM, Embedder
+from core.analysis.sentiment_lexicon import N_LEXICON_FEATURES, LearnedLexicon
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +89,19 @@ def features(
     texts: Sequence[str],
     languages: Sequence[str | None],
     embeddings: FloatArray | None = None,
+    lexicon: LearnedLexicon | None = None,
 ) -> FloatArray:
-    """The model's input matrix: embeddings next to the cue features (unscaled).
+    """The model's input matrix (unscaled): embeddings, cue features, learnt-lexicon features.
 
     ``embeddings`` may be passed when they were computed before (the trainer keeps them on disk).
     """
     cues = cue_features(texts, languages, _lexicon())
     if embeddings is None:
         embeddings = _embedder().encode(texts)
-    return np.hstack([embeddings, cues]).astype(np.float32)
+    parts = [embeddings, cues]
+    if lexicon is not None:
+        parts.append(lexicon.features(texts, languages))
+    return np.hstack(parts).astype(np.float32)
 
 
 def embed(texts: Sequence[str]) -> FloatArray:
@@ -114,11 +119,20 @@ class LinearWeights:
     scale: FloatArray  # (n_features,)
     language_bias: dict[str, FloatArray]  # language code -> (3,) added to the logits
     meta: dict[str, Any]
+    lexicon: LearnedLexicon | None = None  # its features follow the cue features
+
+    @property
+    def n_features(self) -> int:
+        """The width of the feature rows these weights expect."""
+        learnt = N_LEXICON_FEATURES if self.lexicon is not None else 0
+        return EMBEDDING_DIM + N_CUE_FEATURES + learnt
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (metadata as JSON inside)."""
+        learnt: dict[str, Any] = self.lexicon.to_arrays() if self.lexicon is not None else {}
         np.savez_compressed(
             path,
+            **learnt,
             coef=self.coef.astype(np.float32),
             intercept=self.intercept.astype(np.float32),
             mean=self.mean.astype(np.float32),
@@ -147,6 +161,7 @@ class LinearWeights:
                 scale=z["scale"],
                 language_bias=bias,
                 meta=meta,
+                lexicon=LearnedLexicon.from_arrays({k: z[k] for k in z.files}),
             )
 
     def logits(self, x: FloatArray, languages: Sequence[str | None]) -> FloatArray:
@@ -175,7 +190,7 @@ class SentimentModel:
     _lock = threading.Lock()
 
     def __init__(self, weights: LinearWeights) -> None:
-        expected = EMBEDDING_DIM + N_CUE_FEATURES
+        expected = weights.n_features
         if weights.coef.shape != (expected, len(LABELS)):
             raise ValueError(
                 f"sentiment weights have shape {weights.coef.shape}, the features need "
@@ -202,7 +217,8 @@ class SentimentModel:
             raise ValueError(f"{len(texts)} texts but {len(languages)} languages")
         if not texts:
             return np.zeros((0, 3), dtype=np.float32)
-        return softmax(self.weights.logits(features(texts, languages), languages))
+        x = features(texts, languages, lexicon=self.weights.lexicon)
+        return softmax(self.weights.logits(x, languages))
 
     def predict(self, texts: list[str], languages: list[str | None]) -> list[tuple[Label, float]]:
         """Label and confidence (probability of that label, in [0, 1]) for each text."""

@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -214,7 +215,35 @@ def _negated(tokens: Sequence[str], i: int, negators: frozenset[str], *, after: 
     return False
 
 
-N_CUE_FEATURES = 13
+def negation_marks(tokens: Sequence[str], negators: frozenset[str]) -> list[bool]:
+    """Which tokens stand in a negated stretch: after a negator, up to the end of its clause.
+
+    The learnt lexicon reads "schlecht" after "nicht" as a different word, so that "nicht
+    schlecht" does not count as "schlecht" ("nicht nur" does not negate, as in ``hits``).
+    """
+    marks: list[bool] = []
+    active = False
+    for j, token in enumerate(tokens):
+        if token in _CLAUSE_BREAKS:
+            active = False
+        marks.append(active)
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+        if token in negators and nxt not in _NOT_NEGATING_AFTER:
+            active = True
+    return marks
+
+
+@cache
+def all_negators(path: Path = CUES_PATH) -> frozenset[str]:
+    """The negation words of every language in ``cues.json``."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(word for words in raw["negators"].values() for word in words)
+
+
+N_CUE_FEATURES = 15
+
+# Where a sentence ends: the last one of a post is often its verdict ("Ich liebe es.").
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])\s+")
 
 
 def cue_features(
@@ -227,6 +256,8 @@ def cue_features(
         # grow with its length far beyond anything in the (short) training texts.
         text = embedding_text(full_text)
         pos, neg, disruption = lexicon.hits(text, language)
+        sentences = [s for s in _SENTENCE_END_RE.split(text) if s.strip()]
+        last = lexicon.hits(sentences[-1], language) if len(sentences) > 1 else (pos, neg)
         pos_emo = sum(text.count(e) for e in lexicon.positive_emoticons)
         neg_emo = sum(text.count(e) for e in lexicon.negative_emoticons)
         tokens = _WORD_RE.findall(text.lower())
@@ -248,6 +279,9 @@ def cue_features(
             float(any(t in _FIRST_PERSON for t in tokens)),
             upper if len(letters) >= 8 else 0.0,
             float(bool(_ELONGATED_RE.search(text))),
+            # The verdict: cue hits of the last sentence on their own, so that a closing "Ich
+            # liebe es." or "Es reicht." weighs more than words in a question before it.
+            *(math.log1p(hits) for hits in last[:2]),
         )
     return out
 
