@@ -22,6 +22,8 @@ from core.analysis.sentiment import (
     SentimentModel,
     embedding_text,
 )
+from core.analysis.sentiment_cues import cue_features
+from core.analysis.sentiment_lexicon import LearnedLexicon, terms
 
 CLEAR = [
     ("I love this app, thank you so much for the amazing support!", "en", "positive"),
@@ -91,6 +93,9 @@ def test_shipped_weights_are_small_and_complete() -> None:
     assert weights.coef.shape[1] == len(LABELS)
     assert weights.coef.shape[0] == weights.mean.shape[0] == weights.scale.shape[0]
     assert set(weights.language_bias) == {"de"}
+    assert weights.lexicon is not None and set(weights.lexicon.index) == {"de", "en"}
+    # The training report travels with the weights: held-aside figures per source.
+    assert {"sb10k", "potts", "de_authored"} <= set(weights.meta["test"])
 
 
 def test_stale_weights_are_refused() -> None:
@@ -114,6 +119,36 @@ def test_weights_round_trip(tmp_path: Path) -> None:
     np.testing.assert_array_equal(again.coef, weights.coef)
     np.testing.assert_array_equal(again.language_bias["de"], weights.language_bias["de"])
     assert again.meta["labels"] == list(LABELS)
+    assert weights.lexicon is not None and again.lexicon is not None
+    assert again.lexicon.index == weights.lexicon.index
+    texts = ["Nicht schlecht, danke!", "Worst update ever"]
+    np.testing.assert_array_equal(
+        again.lexicon.features(texts, ["de", "en"]), weights.lexicon.features(texts, ["de", "en"])
+    )
+
+
+def test_learnt_lexicon_marks_negated_words_and_learns_ratios() -> None:
+    assert terms("Nicht schlecht, aber teuer") >= {"nicht", "¬schlecht", "nicht ¬schlecht", "teuer"}
+    assert "schlecht" not in terms("Nicht schlecht, aber teuer")
+    texts = ["toll toll", "toll gut", "mies", "mies schlecht", "heute montag", "montag heute"]
+    y = np.array([2, 2, 0, 0, 1, 1], dtype=np.int64)
+    lexicon = LearnedLexicon.fit(
+        texts, ["de"] * 6, y, np.ones(6, dtype=np.float32), min_count=2, alpha=0.5
+    )
+    assert set(lexicon.index["de"]) == {"toll", "mies", "heute", "montag"}
+    feats = lexicon.features(["toll", "mies", "montag", "unbekannt"], ["de", "de", "de", "fr"])
+    assert feats[0].argmax() == 2 and feats[1].argmax() == 0 and feats[2].argmax() == 1
+    assert not feats[3].any()  # no known term: all zero, in any language
+
+
+def test_the_last_sentence_counts_as_the_verdict() -> None:
+    lexicon = CueLexicon.load()
+    closing, opening = cue_features(
+        ["Wer hat damit angefangen? Ich liebe es.", "Ich liebe es. Wer hat damit angefangen?"],
+        ["de", "de"],
+        lexicon,
+    )[:, -2:]
+    assert closing[0] > 0 and opening[0] == 0
 
 
 def test_cues_count_negation_and_compounds() -> None:
