@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,27 +63,37 @@ def read_labelled_tsv(path: Path) -> LabelledTexts:
 def sentiment_scores(
     truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = SENTIMENT_LABELS
 ) -> dict[str, Any]:
-    """Accuracy, macro-F1, per-class F1 and the confusion matrix of two label sequences.
+    """Accuracy, macro-F1, per-class F1, precision and recall, and the confusion matrix.
 
     ``confusion[true][predicted]`` counts the texts; a class that is never true nor predicted
     gets F1 0 and still counts in the macro average, as in scikit-learn's default.
+    ``per_class[label]`` holds that class's ``precision``, ``recall``, ``f1`` and ``support``
+    (how many texts truly have it); ``per_class_f1`` repeats the F1 values on their own.
     """
     confusion = {t: dict.fromkeys(labels, 0) for t in labels}
     for t, p in zip(truth, predicted, strict=True):
         confusion[t][p] += 1
-    per_class: dict[str, float] = {}
+    per_class_f1: dict[str, float] = {}
+    per_class: dict[str, dict[str, float]] = {}
     for label in labels:
         tp = confusion[label][label]
-        fp = sum(confusion[t][label] for t in labels) - tp
-        fn = sum(confusion[label].values()) - tp
-        per_class[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        predicted_as = sum(confusion[t][label] for t in labels)
+        support = sum(confusion[label].values())
+        per_class_f1[label] = 2 * tp / (predicted_as + support) if tp else 0.0
+        per_class[label] = {
+            "precision": tp / predicted_as if predicted_as else 0.0,
+            "recall": tp / support if support else 0.0,
+            "f1": per_class_f1[label],
+            "support": support,
+        }
     n = len(truth)
     correct = sum(confusion[label][label] for label in labels)
     return {
         "n": n,
         "accuracy": correct / n if n else 0.0,
-        "macro_f1": sum(per_class.values()) / len(labels),
-        "per_class_f1": per_class,
+        "macro_f1": sum(per_class_f1.values()) / len(labels),
+        "per_class_f1": per_class_f1,
+        "per_class": per_class,
         "confusion": confusion,
     }
 
@@ -90,10 +101,12 @@ def sentiment_scores(
 def evaluate_sentiment_file(path: Path) -> dict[str, Any]:
     """Run language detection and the sentiment model over a labelled TSV and score it.
 
-    Returns ``{"n", "accuracy", "macro_f1", "confusion", "per_class_f1", "malformed"}``;
-    ``confusion`` maps each true label to a dict of predicted label -> count, ``malformed`` is
-    the number of lines skipped (see ``read_labelled_tsv``). Raises ValueError for a file that
-    cannot be read or holds no usable line.
+    Returns ``{"n", "accuracy", "macro_f1", "per_class_f1", "per_class", "confusion",
+    "languages", "malformed"}``; ``confusion`` maps each true label to a dict of predicted label
+    -> count, ``per_class`` gives each class's precision, recall, F1 and support, ``languages``
+    counts the detected language of the texts (the model's German bias applies to ``de``), and
+    ``malformed`` is the number of lines skipped (see ``read_labelled_tsv``). Raises ValueError
+    for a file that cannot be read or holds no usable line.
     """
     # Imported here: the CLI imports this module for every ``eval`` subcommand, and only this
     # one needs the models.
@@ -109,5 +122,6 @@ def evaluate_sentiment_file(path: Path) -> dict[str, Any]:
     languages = detect_languages(data.texts)
     predictions = SentimentModel.load().predict(data.texts, languages)
     scores = sentiment_scores(data.labels, [cast(str, label) for label, _ in predictions])
+    scores["languages"] = dict(Counter(lang or "unknown" for lang in languages).most_common())
     scores["malformed"] = data.malformed
     return scores

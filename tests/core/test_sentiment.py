@@ -22,6 +22,8 @@ from core.analysis.sentiment import (
     SentimentModel,
     embedding_text,
 )
+from core.analysis.sentiment_cues import cue_features
+from core.analysis.sentiment_lexicon import LearnedLexicon, terms
 
 CLEAR = [
     ("I love this app, thank you so much for the amazing support!", "en", "positive"),
@@ -91,6 +93,9 @@ def test_shipped_weights_are_small_and_complete() -> None:
     assert weights.coef.shape[1] == len(LABELS)
     assert weights.coef.shape[0] == weights.mean.shape[0] == weights.scale.shape[0]
     assert set(weights.language_bias) == {"de"}
+    assert weights.lexicon is not None and set(weights.lexicon.index) == {"de", "en"}
+    # The training report travels with the weights: held-aside figures per source.
+    assert {"sb10k", "potts", "de_authored"} <= set(weights.meta["test"])
 
 
 def test_stale_weights_are_refused() -> None:
@@ -114,6 +119,36 @@ def test_weights_round_trip(tmp_path: Path) -> None:
     np.testing.assert_array_equal(again.coef, weights.coef)
     np.testing.assert_array_equal(again.language_bias["de"], weights.language_bias["de"])
     assert again.meta["labels"] == list(LABELS)
+    assert weights.lexicon is not None and again.lexicon is not None
+    assert again.lexicon.index == weights.lexicon.index
+    texts = ["Nicht schlecht, danke!", "Worst update ever"]
+    np.testing.assert_array_equal(
+        again.lexicon.features(texts, ["de", "en"]), weights.lexicon.features(texts, ["de", "en"])
+    )
+
+
+def test_learnt_lexicon_marks_negated_words_and_learns_ratios() -> None:
+    assert terms("Nicht schlecht, aber teuer") >= {"nicht", "¬schlecht", "nicht ¬schlecht", "teuer"}
+    assert "schlecht" not in terms("Nicht schlecht, aber teuer")
+    texts = ["toll toll", "toll gut", "mies", "mies schlecht", "heute montag", "montag heute"]
+    y = np.array([2, 2, 0, 0, 1, 1], dtype=np.int64)
+    lexicon = LearnedLexicon.fit(
+        texts, ["de"] * 6, y, np.ones(6, dtype=np.float32), min_count=2, alpha=0.5
+    )
+    assert set(lexicon.index["de"]) == {"toll", "mies", "heute", "montag"}
+    feats = lexicon.features(["toll", "mies", "montag", "unbekannt"], ["de", "de", "de", "fr"])
+    assert feats[0].argmax() == 2 and feats[1].argmax() == 0 and feats[2].argmax() == 1
+    assert not feats[3].any()  # no known term: all zero, in any language
+
+
+def test_the_last_sentence_counts_as_the_verdict() -> None:
+    lexicon = CueLexicon.load()
+    closing, opening = cue_features(
+        ["Wer hat damit angefangen? Ich liebe es.", "Ich liebe es. Wer hat damit angefangen?"],
+        ["de", "de"],
+        lexicon,
+    )[:, -2:]
+    assert closing[0] > 0 and opening[0] == 0
 
 
 def test_cues_count_negation_and_compounds() -> None:
@@ -123,6 +158,27 @@ def test_cues_count_negation_and_compounds() -> None:
     assert lexicon.hits("Das gefällt mir nicht", "de")[:2] == (0, 1)
     assert lexicon.hits("not good at all", "en")[:2] == (0, 1)
     assert lexicon.hits("Signalstörung bei Köln, Oberleitungsschaden", "de").disruption == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A negator's reach ends with its clause.
+        ("Ich übe seit gestern Abend und liebe es.", (1, 0)),
+        ("Kein Kaffee heute und liebe es trotzdem", (1, 0)),
+        ("Nicht ich. Ich liebe es", (1, 0)),
+        ("Das ist nicht nur gut, sondern auch günstig", (2, 0)),
+        ("I don't know, but I love it", (1, 0)),
+        # ... and still reaches within it, before and (German) after the cue.
+        ("Ich liebe es nicht", (0, 1)),
+        ("Das war gar nicht gut", (0, 1)),
+        ("it is not good at all", (0, 1)),
+    ],
+)
+def test_negation_stays_in_its_clause(text: str, expected: tuple[int, int]) -> None:
+    lexicon = CueLexicon.load()
+    language = "en" if text.startswith(("I ", "it ")) else "de"
+    assert lexicon.hits(text, language)[:2] == expected
 
 
 def test_embedding_text_masks_links_and_handles() -> None:
@@ -153,6 +209,8 @@ def test_evaluate_sentiment_file(tmp_path: Path) -> None:
     assert result["macro_f1"] == 1.0
     assert result["confusion"]["negative"] == {"negative": 2, "neutral": 0, "positive": 0}
     assert set(result["confusion"]) == set(LABELS)
+    assert result["per_class"]["positive"]["support"] == 2
+    assert result["languages"] == {"en": 3, "de": 3}
 
 
 def test_reading_tolerates_tabs_in_text_and_label_case(tmp_path: Path) -> None:
@@ -172,6 +230,22 @@ def test_scores_by_hand() -> None:
     # F1: negative 2/3, neutral 2*1/(2+2+0) = 1/2, positive 0
     assert scores["macro_f1"] == pytest.approx((2 / 3 + 1 / 2 + 0) / 3)
     assert scores["confusion"]["positive"]["neutral"] == 1
+    # negative: 1 of 1 predicted right, 1 of 2 found; neutral: 1 of 3 predicted right, 1 of 1
+    assert scores["per_class"]["negative"] == {
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": pytest.approx(2 / 3),
+        "support": 2,
+    }
+    assert scores["per_class"]["neutral"]["precision"] == pytest.approx(1 / 3)
+    assert scores["per_class"]["neutral"]["recall"] == 1.0
+    assert scores["per_class"]["positive"] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 1,
+    }
+    assert {k: v["f1"] for k, v in scores["per_class"].items()} == scores["per_class_f1"]
 
 
 @pytest.mark.parametrize("content", [None, b"\xff\xfe\x00broken", b""])
@@ -192,7 +266,7 @@ def test_a_directory_is_not_a_data_file(tmp_path: Path) -> None:
 
 
 def test_fit_softmax_separates_a_simple_problem() -> None:
-    from core.analysis.train_sentiment import fit_softmax
+    from core.analysis.sentiment_fit import fit_softmax
 
     rng = np.random.default_rng(0)
     y = np.repeat(np.arange(3), 50)
