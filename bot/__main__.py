@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev_sub = ev.add_subparsers(dest="what", required=True, parser_class=_Parser)
     ev_sent = ev_sub.add_parser("sentiment", help="macro-F1 on a text<TAB>label file")
     ev_sent.add_argument("--data", type=Path, required=True)
+    ev_intent = ev_sub.add_parser("intent", help="macro- and per-class F1 on a text<TAB>label file")
+    ev_intent.add_argument("--data", type=Path, required=True)
     ev_trend = ev_sub.add_parser("trends", help="trend detection on NAB-format series")
     ev_trend.add_argument("--series", type=Path, required=True)
     ev_trend.add_argument("--labels", type=Path, required=True)

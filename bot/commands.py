@@ -128,12 +128,16 @@ async def import_file(
 
 
 async def evaluate(args: argparse.Namespace) -> dict[str, Any] | None:
-    """`eval sentiment` and `eval trends`: the product's own analysis on labelled data."""
+    """`eval sentiment|intent|trends`: the product's own analysis on labelled data."""
     try:
         if args.what == "sentiment":
             from core.analysis.evaluation import evaluate_sentiment_file
 
             return await asyncio.to_thread(evaluate_sentiment_file, args.data)
+        if args.what == "intent":
+            from core.analysis.evaluation import evaluate_intent_file
+
+            return await asyncio.to_thread(evaluate_intent_file, args.data)
         from core.analysis.trend_eval import evaluate_trends
 
         return await asyncio.to_thread(evaluate_trends, args.series, args.labels)

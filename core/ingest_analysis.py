@@ -14,7 +14,9 @@ from core.ingest_rows import Row
 
 
 class Analyzer(Protocol):
-    """Language and sentiment for a batch of texts (the offline models, or a model server)."""
+    """Language, sentiment and intent for a batch of texts (the offline models, or a model
+    server). `intents` runs right after `sentiments` on the same texts, so a model may reuse
+    what the sentiment step computed (the offline one reuses its sentence embeddings)."""
 
     def languages(self, texts: list[str]) -> list[str | None]: ...
 
@@ -22,7 +24,7 @@ class Analyzer(Protocol):
         self, texts: list[str], languages: list[str | None]
     ) -> list[tuple[str, float]]: ...
 
-    def intent(self, text: str, language: str | None) -> str: ...
+    def intents(self, texts: list[str], languages: list[str | None]) -> list[str]: ...
 
 
 class Timer:
@@ -96,7 +98,10 @@ def score(analyzer: Analyzer, rows: list[Row]) -> None:
     """Sentiment and intent of rows, in one batch for the model."""
     if not rows:
         return
-    scored = analyzer.sentiments([r["text"] for r in rows], [r["language"] for r in rows])
-    for row, (label, value) in zip(rows, scored, strict=True):
+    texts = [r["text"] for r in rows]
+    languages = [r["language"] for r in rows]
+    scored = analyzer.sentiments(texts, languages)
+    intents = analyzer.intents(texts, languages)
+    for row, (label, value), intent in zip(rows, scored, intents, strict=True):
         row["sentiment"], row["sentiment_score"] = label, value
-        row["intent"] = analyzer.intent(row["text"], row["language"])
+        row["intent"] = intent

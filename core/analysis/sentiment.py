@@ -381,6 +381,12 @@ def _lexicon() -> CueLexicon:
     return CueLexicon.load()
 
 
+def embed(texts: Sequence[str]) -> FloatArray:
+    """Sentence embeddings from the one shared encoder, so that another model over the same
+    texts (intent) reuses the embeddings the sentiment model just computed (its cache)."""
+    return _embedder().encode(texts)
+
+
 def features(texts: Sequence[str], languages: Sequence[str | None]) -> FloatArray:
     """The model's input matrix: embeddings next to the cue features (unscaled)."""
     cues = cue_features(texts, languages, _lexicon())

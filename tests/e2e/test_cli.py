@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import datetime as dt
 import socket
 import subprocess
@@ -92,6 +93,7 @@ def test_usage_errors_exit_2_with_one_line(db_url: str, tmp_path: Path) -> None:
         ["ingest"],
         ["import"],
         ["eval", "sentiment"],
+        ["eval", "intent"],
         ["eval", "trends"],
         ["db", "upgrade"],
         ["db", "reset-demo"],
@@ -101,6 +103,21 @@ def test_usage_errors_exit_2_with_one_line(db_url: str, tmp_path: Path) -> None:
 def test_every_subcommand_has_help(sub: list[str], db_url: str, tmp_path: Path) -> None:
     out = run_bot([*sub, "--help"], db_url=db_url, cwd=tmp_path)
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_eval_intent_prints_the_sentiment_keys_and_per_class_f1(db_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "intent.tsv"
+    data.write_text(
+        "text\tlabel\nWo bleibt mein Paket? Seit zwei Wochen nichts.\tBeschwerde\n"
+        "How do I descale the machine?\tquestion\n",
+        encoding="utf-8",
+    )
+    out = run_bot(["eval", "intent", "--data", str(data)], db_url=db_url, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert {"n", "accuracy", "macro_f1", "confusion", "per_class_f1", "malformed"} <= set(result)
+    assert set(result["per_class_f1"]) == {"complaint", "question", "praise", "purchase", "other"}
+    assert result["n"] == 2
 
 
 def test_a_wrong_workspace_value_names_file_key_and_expectation(
