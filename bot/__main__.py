@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     down = db_sub.add_parser("downgrade", help="revert migrations")
     down.add_argument("target", nargs="?", default="base")
     db_sub.add_parser("reset-demo", help="remove the demo mentions and seed them afresh")
+    db_sub.add_parser("reclassify", help="recompute the intent of every stored mention")
 
     pkg = sub.add_parser("teams-package", help="write the Teams app package (zip) to sideload")
     pkg.add_argument("--out", type=Path, default=Path("var/horchposten-teams.zip"))
