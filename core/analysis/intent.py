@@ -148,14 +148,20 @@ class IntentModel:
         return [labels[int(i)] for i in np.argmax(logits, axis=1)]
 
 
+_missing: list[str] = []  # why the model could not be loaded, once it failed
+
+
 def classify_intents(texts: Sequence[str], languages: Sequence[str | None]) -> list[Intent]:
     """The intent of each text; the rules alone when the model's weights are missing."""
-    try:
-        model = IntentModel.load()
-    except (OSError, ValueError, KeyError) as exc:
-        logger.warning("intent model unavailable (%s); using the rules alone", exc)
-        return [cast(Intent, rule_intent(t, lang)) for t, lang in zip(texts, languages, strict=True)]
-    return [cast(Intent, label) for label in model.predict(texts, languages)]
+    if not _missing:
+        try:
+            model = IntentModel.load()
+        except (OSError, ValueError, KeyError) as exc:
+            _missing.append(str(exc))
+            logger.warning("intent model unavailable (%s); using the rules alone", exc)
+        else:
+            return [cast(Intent, label) for label in model.predict(texts, languages)]
+    return [cast(Intent, rule_intent(t, lang)) for t, lang in zip(texts, languages, strict=True)]
 
 
 def classify_intent(text: str, language: str | None) -> Intent:

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from core.analysis.evaluation import read_labelled_tsv, sentiment_scores
 from core.analysis.intent import ALIASES, WEIGHTS_PATH, IntentWeights, features
-from core.analysis.intent_rules import INTENTS, N_SIGNALS, rule_intent
+from core.analysis.intent_rules import INTENTS, rule_intent
 
 DATA = Path(__file__).parent / "data" / "intent"
 FloatArray = npt.NDArray[np.float32]
@@ -38,7 +38,11 @@ class Hyper:
 
 
 def fit_softmax(
-    x: FloatArray, y: IntArray, weight: FloatArray, l2: FloatArray, classes: int
+    x: FloatArray,
+    y: IntArray,
+    weight: npt.NDArray[np.float64],
+    l2: npt.NDArray[np.float64],
+    classes: int,
 ) -> tuple[FloatArray, FloatArray]:
     """Minimise weighted cross-entropy + 0.5 * sum(l2_j * w_j^2) by L-BFGS (numpy only).
 
@@ -133,9 +137,7 @@ def folds(labels: list[str], langs: list[str], k: int = 5) -> list[IntArray]:
     return [np.flatnonzero(fold == f) for f in range(k)]
 
 
-def cross_validate(
-    x: FloatArray, y: IntArray, hyper: Hyper, groups: list[IntArray]
-) -> list[str]:
+def cross_validate(x: FloatArray, y: IntArray, hyper: Hyper, groups: list[IntArray]) -> list[str]:
     """Out-of-fold predictions for every row."""
     out = [""] * len(y)
     for test in groups:
@@ -164,7 +166,13 @@ def _report(name: str, truth: list[str], pred: list[str], langs: list[str]) -> N
         idx = [i for i, lg in enumerate(langs) if lg == lang]
         scores = sentiment_scores([truth[i] for i in idx], [pred[i] for i in idx], INTENTS)
         f1 = {k: round(v, 3) for k, v in scores["per_class_f1"].items()}
-        print(f"{name:10} {lang} macro-F1 {scores['macro_f1']:.3f}  {json.dumps(f1)}")
+        _out(f"{name:10} {lang} macro-F1 {scores['macro_f1']:.3f}  {json.dumps(f1)}")
+
+
+def _out(line: str) -> None:
+    """The script's report on stdout (its output, not logging)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         IntentWeights(
             weights.coef, weights.intercept, weights.mean, weights.scale, weights.labels, meta
         ).save(args.out)
-        print(f"wrote {args.out}")
+        _out(f"wrote {args.out}")
     return 0
 
 

@@ -77,7 +77,11 @@ MODEL_CASES = [
         "de",
         "complaint",
     ),
-    ("Ich warte seit 12 Tagen auf meine Lieferung. Geld abgebucht, aber nichts da.", "de", "complaint"),
+    (
+        "Ich warte seit 12 Tagen auf meine Lieferung. Geld abgebucht, aber nichts da.",
+        "de",
+        "complaint",
+    ),
     ("My order has been stuck in processing for ten days and nobody replies", "en", "complaint"),
     ("Wie entkalke ich die Maschine richtig?", "de", "question"),
     ("how do i change the grind size on the mill", "en", "question"),

@@ -33,7 +33,9 @@ def _write(path: Path, rows: list[tuple[str, str]]) -> Path:
 
 
 def test_reading_takes_the_label_set_and_german_names(tmp_path: Path) -> None:
-    data = read_labelled_tsv(_write(tmp_path / "i.tsv", [*ROWS, ("x", "positive")]), INTENTS, ALIASES)
+    data = read_labelled_tsv(
+        _write(tmp_path / "i.tsv", [*ROWS, ("x", "positive")]), INTENTS, ALIASES
+    )
     assert data.labels[:5] == ["complaint", "question", "praise", "purchase", "other"]
     assert data.malformed == 1  # "positive" is no intent
     # The sentiment default is unchanged: intent labels are malformed there.
