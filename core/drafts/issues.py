@@ -15,8 +15,8 @@ ISSUES = ("delivery", "defect", "support", "billing", "app")
 # The stems that name each issue in a mention, most specific issue first.
 MENTION_STEMS: dict[str, frozenset[str]] = {
     "delivery": frozenset(
-        "liefe paket sendu zuste versa beste track deliv parce packa shipp order couri "
-        "arriv angek".split()
+        "liefe paket sendu zuste versa track deliv parce packa shipp order couri "
+        "arriv angek spedi carri freig".split()
     ),
     "billing": frozenset(
         "rechn abgeb abbuc gebuc buchu zahlu preis erstat geldz invoi charg bill refun "

@@ -28,6 +28,10 @@ from core.i18n import translate
 
 VARIANTS = 3
 _CONTACTISH = re.compile(r"@|://|^www\.")
+_PREPOSITIONS = frozenset(
+    "bei beim im in an am auf für mit unter von vom zu zum zur über per "
+    "at on for with by from via under to".split()
+)
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,10 @@ def _statement(line: FactLine | None) -> str:
     head, colon, rest = text.partition(":")
     rest = rest.strip()
     first = rest.split(" ", 1)[0]
-    # "Topic: a sentence" loses its label; "Topic: a link or address" keeps it, as its label
-    # says what the link is for.
-    if colon and len(head) <= 40 and rest and "//" not in head and not _CONTACTISH.search(first):
+    # "Topic: a sentence" loses its label; "Topic: a link or address" and "Topic: at any
+    # dealer" keep it, as there the label is the sentence's subject.
+    keep = _CONTACTISH.search(first) or first.lower() in _PREPOSITIONS
+    if colon and len(head) <= 40 and rest and "//" not in head and not keep:
         text = rest[0].upper() + rest[1:]
     return text if text[-1:] in ".!?" else text + "."
 
