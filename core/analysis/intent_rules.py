@@ -97,14 +97,21 @@ def signals(text: str, language: str | None) -> list[float]:
     return [*found, *(float(verdict == intent) for intent in INTENTS)]
 
 
+# A praise word right after a negator is no praise ("not happy", "nicht zufrieden").
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|nicht|nie|kein\w*)\s+(?:so\s+|really\s+|sehr\s+|wirklich\s+)?\w+"
+)
+
+
 def _signs(text: str, language: str | None) -> list[float]:
     body = normalise(text)
+    unnegated = _NEGATED.sub(" ", body)
     langs = _langs(language)
     pos, neg, _ = _lexicon().hits(body, language if language in ("de", "en") else None)
     return [
         math.log1p(_count(_C, body, langs)),
         math.log1p(_count(_S, body, langs)),
-        math.log1p(_count(_P, body, langs)),
+        math.log1p(_count(_P, unnegated, langs)),
         math.log1p(_count(_B, body, langs)),
         float("?" in body),
         float(any(_QS[lang].match(body) for lang in langs)),
