@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from config.workspace import Brand
-from core.drafts.fact_lines import FactLine, about, best_match, contact, for_language
+from core.drafts.fact_lines import FactLine, about, best_match, contact, for_language, stems
 from core.drafts.intent import INTENTS
 from core.drafts.issues import FACT_STEMS, issue_of
 from core.drafts.limits import length, limit_for
@@ -155,9 +155,14 @@ Variant = list[tuple[str, int]]
 def _complaint(ctx: Context) -> list[Variant]:
     issue = issue_of(ctx.text)
     lines = list(ctx.facts)
-    topical = about(lines, FACT_STEMS.get(issue, frozenset()), ctx.language)
     support = contact(lines, ctx.language)
-    fact = next((f for f in topical if f is not support), None)
+    # The fact whose topic the mention names ("Fehler E31" → "Fehlercodes: …") beats the
+    # general one for its issue (a defect → the warranty).
+    named = best_match(lines, ctx.text, ctx.language, ignore=_names(ctx))
+    if named is not None and not named.key & stems(ctx.text, _names(ctx)):
+        named = None
+    topical = about(lines, FACT_STEMS.get(issue, frozenset()), ctx.language)
+    fact = next((f for f in [named, *topical] if f is not None and f is not support), None)
     reach = _t(ctx, "complaint.contact", contact=_contact(ctx)) if support else ""
     return [
         [(_t(ctx, f"complaint.sorry.{issue}"), 0), (_t(ctx, f"complaint.step.{issue}"), 0)],

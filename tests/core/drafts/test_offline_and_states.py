@@ -111,7 +111,17 @@ def test_complaints_name_their_issue() -> None:
         facts=FACTS.lines,
     )
     assert "Gerät" in defect[0] and "Fehlercode" in defect[0]
-    assert "Garantie" in defect[1]  # the warranty fact goes with a defect
+    # The fact the mention names (its error code) beats the general one for a defect …
+    assert "lumora.example/help/fehlercodes" in defect[1]
+    leaking = offline_variants(
+        intent="complaint",
+        language="de",
+        signature="",
+        text="Meine Lumora Brew tropft seit gestern aus der Brühgruppe.",
+        brand=BRAND,
+        facts=FACTS.lines,
+    )
+    assert "Garantie" in leaking[1]  # … which is the warranty
     support = offline_variants(
         intent="complaint",
         language="en",
