@@ -27,8 +27,8 @@ MENTION_STEMS: dict[str, frozenset[str]] = {
         "hotli kunde servi suppo warte antwo errei callb reply answe respo queue custo".split()
     ),
     "defect": frozenset(
-        "kaput defek tropf fehle repar funkt leckt undic broke leaki leaks error fault "
-        "repai stopp worki".split()
+        "kaput defek hinub tropf fehle repar funkt leckt undic broke leaki leaks error fault "
+        "repai stopp worki noise gerau".split()
     ),
 }
 # Word stems that name an issue's facts in the facts file ("Lieferung:", "Warranty:" …).

@@ -109,12 +109,22 @@ def _statement(line: FactLine | None) -> str:
     head, colon, rest = text.partition(":")
     rest = rest.strip()
     first = rest.split(" ", 1)[0]
-    # "Topic: a sentence" loses its label; "Topic: a link or address" and "Topic: at any
-    # dealer" keep it, as there the label is the sentence's subject.
-    keep = _CONTACTISH.search(first) or first.lower() in _PREPOSITIONS
+    # "Topic: a sentence" loses its label; "Topic: a link or address", "Topic: at any
+    # dealer" and "Warranty: 2 years …" keep it, as there the label is the subject.
+    keep = _CONTACTISH.search(first) or first.lower() in _PREPOSITIONS or first[:1].isdigit()
     if colon and len(head) <= 40 and rest and "//" not in head and not keep:
         text = rest[0].upper() + rest[1:]
     return text if text[-1:] in ".!?" else text + "."
+
+
+def _lead(ctx: Context, key: str, line: FactLine | None) -> str:
+    """A fact with its lead-in ("Zur Einordnung: …"), or alone when it keeps its own label
+    ("Garantie: 2 Jahre …"), so that no sentence carries two colons in a row."""
+    if line is None:
+        return ""
+    text = _statement(line)
+    labelled = any(word.endswith(":") for word in text.split(" ", 4)[:4])
+    return text if labelled else _t(ctx, key, fact=text)
 
 
 def _contact(ctx: Context) -> str:
@@ -156,19 +166,20 @@ def _complaint(ctx: Context) -> list[Variant]:
     issue = issue_of(ctx.text)
     lines = list(ctx.facts)
     support = contact(lines, ctx.language)
-    # The fact whose topic the mention names ("Fehler E31" → "Fehlercodes: …") beats the
-    # general one for its issue (a defect → the warranty).
-    named = best_match(lines, ctx.text, ctx.language, ignore=_names(ctx))
-    if named is not None and not named.key & stems(ctx.text, _names(ctx)):
-        named = None
+    said = stems(ctx.text, _names(ctx))
+    # A fact of the issue, the one sharing most words with the mention first (a defect and
+    # "Fehler E31" → the error-code line; a dead battery → the warranty line that covers
+    # batteries). Without a known issue a shared word is too weak a link ("two rides" is no
+    # reason to quote the test-ride line): such a complaint gets the contact, not a fact.
     topical = about(lines, FACT_STEMS.get(issue, frozenset()), ctx.language)
-    fact = next((f for f in [named, *topical] if f is not None and f is not support), None)
+    topical.sort(key=lambda f: -len(f.stems & said))
+    fact = next((f for f in topical if f is not support), None)
     reach = _t(ctx, "complaint.contact", contact=_contact(ctx)) if support else ""
     return [
         [(_t(ctx, f"complaint.sorry.{issue}"), 0), (_t(ctx, f"complaint.step.{issue}"), 0)],
         [
             (_t(ctx, "complaint.short_sorry"), 0),
-            (_t(ctx, "complaint.fact", fact=_statement(fact)) if fact else "", 2),
+            (_lead(ctx, "complaint.fact", fact), 2),
             (reach or _t(ctx, f"complaint.step.{issue}"), 1),
         ],
         [(_t(ctx, f"complaint.sorry.{issue}"), 0), (_t(ctx, "complaint.call"), 0)],
