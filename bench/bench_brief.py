@@ -292,7 +292,7 @@ def analyzer() -> tuple[Any, str]:
         from core.pipeline import OfflineAnalyzer
 
         found = OfflineAnalyzer()
-        found.intent("Lumora?", "de")
+        found.intents(["Lumora?"], ["de"])
         found.languages(["Lumora ist gut"])
         return found, "offline models"
     except Exception as exc:  # the language/intent models may not be installed yet
@@ -306,8 +306,8 @@ def analyzer() -> tuple[Any, str]:
             ) -> list[tuple[str, float]]:
                 return [("neutral", 0.0) for _ in texts]
 
-            def intent(self, text: str, language: str | None) -> str:
-                return "other"
+            def intents(self, texts: list[str], languages: list[str | None]) -> list[str]:
+                return ["other" for _ in texts]
 
         return Stub(), f"a stub analyzer ({type(exc).__name__}: offline models unavailable)"
 

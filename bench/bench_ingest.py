@@ -35,7 +35,17 @@ from core.raw import RawMention
 from core.seed import seed_watchlist
 
 LENGTHS: list[int] = []  # characters of each generated text (HTML and links included)
-STAGES = ("normalize", "match", "dedupe", "language", "sentiment", "near_duplicates", "store")
+# "intent" is measured inside "sentiment" (its share of that stage), not beside it.
+STAGES = (
+    "normalize",
+    "match",
+    "dedupe",
+    "language",
+    "sentiment",
+    "intent",
+    "near_duplicates",
+    "store",
+)
 
 
 def rss_mb() -> float:

@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev_sub = ev.add_subparsers(dest="what", required=True, parser_class=_Parser)
     ev_sent = ev_sub.add_parser("sentiment", help="macro-F1 on a text<TAB>label file")
     ev_sent.add_argument("--data", type=Path, required=True)
+    ev_intent = ev_sub.add_parser("intent", help="macro- and per-class F1 on a text<TAB>label file")
+    ev_intent.add_argument("--data", type=Path, required=True)
     ev_trend = ev_sub.add_parser("trends", help="trend detection on NAB-format series")
     ev_trend.add_argument("--series", type=Path, required=True)
     ev_trend.add_argument("--labels", type=Path, required=True)
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     down = db_sub.add_parser("downgrade", help="revert migrations")
     down.add_argument("target", nargs="?", default="base")
     db_sub.add_parser("reset-demo", help="remove the demo mentions and seed them afresh")
+    db_sub.add_parser("reclassify", help="recompute the intent of every stored mention")
 
     pkg = sub.add_parser("teams-package", help="write the Teams app package (zip) to sideload")
     pkg.add_argument("--out", type=Path, default=Path("var/horchposten-teams.zip"))

@@ -128,12 +128,16 @@ async def import_file(
 
 
 async def evaluate(args: argparse.Namespace) -> dict[str, Any] | None:
-    """`eval sentiment` and `eval trends`: the product's own analysis on labelled data."""
+    """`eval sentiment|intent|trends`: the product's own analysis on labelled data."""
     try:
         if args.what == "sentiment":
             from core.analysis.evaluation import evaluate_sentiment_file
 
             return await asyncio.to_thread(evaluate_sentiment_file, args.data)
+        if args.what == "intent":
+            from core.analysis.evaluation import evaluate_intent_file
+
+            return await asyncio.to_thread(evaluate_intent_file, args.data)
         from core.analysis.trend_eval import evaluate_trends
 
         return await asyncio.to_thread(evaluate_trends, args.series, args.labels)
@@ -152,6 +156,8 @@ async def db(settings: Settings, action: str, target: str) -> int:
         await coredb.downgrade(settings.database_url, target)
         print(f"database downgraded to {target}")
         return 0
+    if action == "reclassify":
+        return await reclassify(settings)
     from bot.demo import reset_demo
     from bot.services import close_services
 
@@ -161,6 +167,21 @@ async def db(settings: Settings, action: str, target: str) -> int:
     finally:
         await close_services(services)
     print(f"demo data reset: {removed} synthetic mentions removed, {stored} seeded")
+    return 0
+
+
+async def reclassify(settings: Settings) -> int:
+    """`db reclassify`: the current intent model over every stored mention."""
+    from core.analysis.intent import classify_intents
+    from core.reclassify import reclassify_intents
+
+    await coredb.upgrade(settings.database_url)
+    engine = coredb.make_engine(settings.database_url)
+    try:
+        done = await reclassify_intents(coredb.make_sessionmaker(engine), classify_intents)
+    finally:
+        await engine.dispose()
+    print(f"intent recomputed for {done.seen} mentions, {done.changed} changed")
     return 0
 
 

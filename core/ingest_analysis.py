@@ -14,7 +14,9 @@ from core.ingest_rows import Row
 
 
 class Analyzer(Protocol):
-    """Language and sentiment for a batch of texts (the offline models, or a model server)."""
+    """Language, sentiment and intent for a batch of texts (the offline models, or a model
+    server). `intents` runs right after `sentiments` on the same texts, so a model may reuse
+    what the sentiment step computed (the offline one reuses its sentence embeddings)."""
 
     def languages(self, texts: list[str]) -> list[str | None]: ...
 
@@ -22,7 +24,7 @@ class Analyzer(Protocol):
         self, texts: list[str], languages: list[str | None]
     ) -> list[tuple[str, float]]: ...
 
-    def intent(self, text: str, language: str | None) -> str: ...
+    def intents(self, texts: list[str], languages: list[str | None]) -> list[str]: ...
 
 
 class Timer:
@@ -78,9 +80,9 @@ def analyse_chunk(analyzer: Analyzer, rows: list[Row], languages: set[str]) -> A
             elif origin is not None:
                 copies.append((row, origin))
         copied = {id(c) for c, _ in copies}
-        score(analyzer, [r for r in kept if not r["sentiment"] and id(r) not in copied])
+        score(analyzer, [r for r in kept if not r["sentiment"] and id(r) not in copied], seconds)
         # An original dropped for its language leaves its copies to the models.
-        score(analyzer, [c for c, origin in copies if not origin["sentiment"]])
+        score(analyzer, [c for c, origin in copies if not origin["sentiment"]], seconds)
         for row, origin in copies:
             if not row["sentiment"]:
                 row["sentiment"] = origin["sentiment"]
@@ -92,11 +94,16 @@ def analyse_chunk(analyzer: Analyzer, rows: list[Row], languages: set[str]) -> A
     return Analysed(kept, len(rows) - len(kept), seconds)
 
 
-def score(analyzer: Analyzer, rows: list[Row]) -> None:
-    """Sentiment and intent of rows, in one batch for the model."""
+def score(analyzer: Analyzer, rows: list[Row], seconds: dict[str, float] | None = None) -> None:
+    """Sentiment and intent of rows, in one batch for the model. The intent's time is also
+    added to `seconds["intent"]` (it is part of the sentiment stage's time as well)."""
     if not rows:
         return
-    scored = analyzer.sentiments([r["text"] for r in rows], [r["language"] for r in rows])
-    for row, (label, value) in zip(rows, scored, strict=True):
+    texts = [r["text"] for r in rows]
+    languages = [r["language"] for r in rows]
+    scored = analyzer.sentiments(texts, languages)
+    with Timer(seconds if seconds is not None else {}, "intent"):
+        intents = analyzer.intents(texts, languages)
+    for row, (label, value), intent in zip(rows, scored, intents, strict=True):
         row["sentiment"], row["sentiment_score"] = label, value
-        row["intent"] = analyzer.intent(row["text"], row["language"])
+        row["intent"] = intent

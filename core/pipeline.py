@@ -56,10 +56,10 @@ class OfflineAnalyzer:
             (str(label), float(score)) for label, score in self._model.predict(texts, languages)
         ]
 
-    def intent(self, text: str, language: str | None) -> str:
-        from core.analysis.intent import classify_intent
+    def intents(self, texts: list[str], languages: list[str | None]) -> list[str]:
+        from core.analysis.intent import classify_intents
 
-        return classify_intent(text, language)
+        return list(classify_intents(texts, languages))
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from core.analysis.intent import parse_intent
+from core.analysis.intent_rules import INTENTS
 from core.clock import parse_span
 from core.models import Mention
 from core.reply import Action, Fact, Item, Reply, Request
@@ -20,17 +22,27 @@ SENTIMENTS = ("negative", "neutral", "positive")
 
 @command("mentions", aliases=("m", "erwähnungen", "erwaehnungen"), order=10)
 async def mentions_command(request: Request, ctx: Context) -> Reply:
-    """Mentions of your watchlist, newest first, with link, author, source and sentiment.
+    """Mentions of your watchlist, newest first, with link, author, source, sentiment and intent.
 
-    de: Erwähnungen deiner Watchlist, neueste zuerst, mit Link, Autor, Quelle und Stimmung.
-    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive] [--lang de|en] [--page N]
+    de: Erwähnungen deiner Watchlist, neueste zuerst, mit Link, Autor, Quelle, Stimmung und Absicht (--intent Beschwerde|Frage|Lob|Kaufinteresse|sonstiges).
+    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive] [--intent complaint|question|praise|purchase|other] [--lang de|en] [--page N]
     """
     parsed = parse(
         request.args,
-        options=("since", "source", "sentiment", "lang", "page"),
+        options=("since", "source", "sentiment", "intent", "lang", "page"),
         choices={"sentiment": SENTIMENTS, "lang": ("de", "en")},
     )
     options = dict(parsed.options)
+    if "intent" in options:
+        intent = parse_intent(options["intent"])
+        if intent is None:
+            raise UsageError(
+                "usage.bad_choice",
+                option="--intent",
+                value=options["intent"],
+                choices=ctx.t("intent.choices"),
+            )
+        options["intent"] = intent
     options["q"] = parsed.text()
     return await _page(ctx, options)
 
@@ -61,6 +73,7 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         source=options.get("source") or None,
         sentiment=options.get("sentiment") or None,
         language=options.get("lang") or None,
+        intent=parse_intent(options.get("intent") or "") or None,
     )
     async with ctx.sessions() as session:
         rows, more = await search_mentions(
@@ -95,6 +108,8 @@ def _describe(ctx: Context, options: dict[str, str]) -> str:
         parts.append(t("mentions.filter.source", source=options["source"]))
     if options.get("sentiment"):
         parts.append(t(f"sentiment.{options['sentiment']}"))
+    if intent := parse_intent(options.get("intent") or ""):
+        parts.append(t("intent.filter", intent=t(f"intent.name.{intent}")))
     if options.get("lang"):
         parts.append(t("mentions.filter.lang", lang=options["lang"]))
     return ", ".join(parts) if parts else t("mentions.filter.all")
@@ -104,6 +119,8 @@ def mention_item(ctx: Context, m: Mention, *, text_limit: int = 280) -> Item:
     """A stored mention as a list item, with a button to draft a reply."""
     t = ctx.t
     facts = []
+    if m.intent in INTENTS:
+        facts.append(Fact(t("intent.fact"), t(f"intent.name.{m.intent}")))
     if m.reach:
         facts.append(Fact(t("mentions.reach"), ctx.t.number(m.reach)))
     if m.matched_terms:

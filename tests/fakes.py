@@ -25,6 +25,9 @@ class RuleAnalyzer:
                 out.append(("neutral", 0.0))
         return out
 
+    def intents(self, texts: list[str], languages: list[str | None]) -> list[str]:
+        return [self.intent(t, lang) for t, lang in zip(texts, languages, strict=True)]
+
     def intent(self, text: str, language: str | None) -> str:
         if "?" in text:
             return "question"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -25,8 +25,12 @@ class LabelledTexts:
     malformed: int
 
 
-def read_labelled_tsv(path: Path) -> LabelledTexts:
-    """Read a ``text<TAB>label`` file with labels negative/neutral/positive.
+def read_labelled_tsv(
+    path: Path, labels: Sequence[str] = SENTIMENT_LABELS, aliases: Mapping[str, str] | None = None
+) -> LabelledTexts:
+    """Read a ``text<TAB>label`` file whose labels are one of ``labels``.
+
+    ``aliases`` maps other spellings of a label (lower-cased) to the label itself.
 
     The text is everything before the last tab, so a stray tab inside a text does no harm. A
     first line whose label column is not a label (``text<TAB>label``) is taken as a header.
@@ -41,23 +45,24 @@ def read_labelled_tsv(path: Path) -> LabelledTexts:
         raise ValueError(f"cannot read labelled data from {path}: {exc}") from exc
 
     texts: list[str] = []
-    labels: list[str] = []
+    found: list[str] = []
     malformed = 0
     for number, line in enumerate(content.splitlines()):
         if not line.strip():
             continue
         text, tab, label = line.rpartition("\t")
         label = label.strip().lower()
-        if not tab or not text.strip() or label not in SENTIMENT_LABELS:
+        label = (aliases or {}).get(label, label)
+        if not tab or not text.strip() or label not in labels:
             if number == 0 and tab:
                 continue  # a header line
             malformed += 1
             continue
         texts.append(text.strip())
-        labels.append(label)
+        found.append(label)
     if malformed:
         logger.warning("%s: skipped %d malformed line(s)", path, malformed)
-    return LabelledTexts(texts, labels, malformed)
+    return LabelledTexts(texts, found, malformed)
 
 
 def sentiment_scores(
@@ -122,6 +127,34 @@ def evaluate_sentiment_file(path: Path) -> dict[str, Any]:
     languages = detect_languages(data.texts)
     predictions = SentimentModel.load().predict(data.texts, languages)
     scores = sentiment_scores(data.labels, [cast(str, label) for label, _ in predictions])
+    scores["languages"] = dict(Counter(lang or "unknown" for lang in languages).most_common())
+    scores["malformed"] = data.malformed
+    return scores
+
+
+# --- intent ----------------------------------------------------------------------------------
+
+
+def evaluate_intent_file(path: Path) -> dict[str, Any]:
+    """Run language detection and the intent model over a labelled TSV and score it.
+
+    Labels are complaint, question, praise, purchase, other (or their German names:
+    Beschwerde, Frage, Lob, Kaufinteresse, sonstiges). Returns the keys of
+    ``evaluate_sentiment_file``; ``per_class_f1`` has one entry per intent.
+    """
+    from core.analysis.intent import ALIASES, classify_intents
+    from core.analysis.intent_rules import INTENTS
+    from core.analysis.language import detect_languages
+
+    data = read_labelled_tsv(path, INTENTS, ALIASES)
+    if not data.texts:
+        raise ValueError(
+            f"no usable text<TAB>label lines in {path} ({data.malformed} malformed); "
+            f"labels must be one of {', '.join(INTENTS)}"
+        )
+    languages = detect_languages(data.texts)
+    predictions = classify_intents(data.texts, languages)
+    scores = sentiment_scores(data.labels, list(predictions), INTENTS)
     scores["languages"] = dict(Counter(lang or "unknown" for lang in languages).most_common())
     scores["malformed"] = data.malformed
     return scores

@@ -1,194 +1,169 @@
-"""Rule-based intent of a mention (German and English): question, complaint, praise or other.
+"""The intent of a mention (German and English): complaint, question, praise, purchase or other.
 
-Rules rather than a model because the team reads and edits them, and the cases that matter for
-routing (a customer waiting for an answer, an angry customer, a compliment to pass on) have
-plain surface signs. The polarity words are the sentiment cues in ``data/cues.json``.
+A softmax regression over two kinds of features, like the sentiment model:
+
+* the multilingual sentence embedding the sentiment model computes anyway (``sentiment.embed``
+  shares its encoder and cache, so at ingest the intent costs a matrix product, not a second
+  encoding), and
+* the surface signs of ``intent_rules`` (complaint markers, question openers, buying and
+  praise phrases, press wording, polarity cues).
+
+The embedding carries meaning the phrase lists miss ("Koffer ist in Palma, ich bin in
+Hamburg"); the signs carry the cues a few hundred examples cannot teach the embedding alone.
+Trained by ``train_intent.py`` on the team-written dev set in ``data/intent/`` (see its
+README for the figures, and ``python -m bot eval intent`` to measure any labelled file).
+Without the weights file the rules decide alone. Nothing here touches the network.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from typing import Literal
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
 
-from core.analysis.sentiment import CueLexicon
+import numpy as np
+import numpy.typing as npt
 
-Intent = Literal["question", "complaint", "praise", "other"]
+from core.analysis.intent_rules import INTENTS, N_SIGNALS, rule_intent, signals
 
-# Phrases that mark a complaint on their own, whatever else the text says. Matched on the
-# lower-cased text, so each is written as it would appear mid-sentence.
-_COMPLAINT_MARKERS: dict[str, tuple[str, ...]] = {
-    "de": (
-        "immer noch nicht",
-        "immer noch kein",
-        "noch immer nicht",
-        "noch immer kein",
-        "reklamation",
-        "beschwerde",
-        "funktioniert nicht",
-        "geht nicht mehr",
-        "kaputt",
-        "defekt",
-        "danke für nichts",
-        "nie wieder",
-        "seit wochen",
-        "seit tagen",
-        "keine antwort",
-        "nicht angekommen",
-        "nicht erreichbar",
-        "frechheit",
-        "zumutung",
-        "abzocke",
-        "erstattung",
-        "rückerstattung",
-        "geld zurück",
-    ),
-    "en": (
-        "still waiting",
-        "still not",
-        "still no ",
-        "broken",
-        "doesn't work",
-        "does not work",
-        "not working",
-        "stopped working",
-        "never arrived",
-        "never received",
-        "no response",
-        "no reply",
-        "refund",
-        "complaint",
-        "worst service",
-        "customer service is",
-        "never again",
-        "unacceptable",
-        "rip-off",
-        "ripoff",
-    ),
+logger = logging.getLogger(__name__)
+
+Intent = Literal["complaint", "question", "praise", "purchase", "other"]
+WEIGHTS_PATH = Path(__file__).parent / "data" / "intent_lr.npz"
+FloatArray = npt.NDArray[np.float32]
+
+# What a person may type for an intent (filters, eval files): German and English words.
+ALIASES: dict[str, str] = {
+    "complaint": "complaint",
+    "complaints": "complaint",
+    "beschwerde": "complaint",
+    "beschwerden": "complaint",
+    "question": "question",
+    "questions": "question",
+    "frage": "question",
+    "fragen": "question",
+    "praise": "praise",
+    "lob": "praise",
+    "purchase": "purchase",
+    "purchase_interest": "purchase",
+    "kaufinteresse": "purchase",
+    "kauf": "purchase",
+    "other": "other",
+    "sonstiges": "other",
+    "andere": "other",
 }
 
-# What the complaint is about: a negative text that names one of these is a complaint rather
-# than, say, sadness about the weather.
-_SERVICE_WORDS: dict[str, tuple[str, ...]] = {
-    "de": (
-        "service",
-        "kundendienst",
-        "hotline",
-        "support",
-        "lieferung",
-        "geliefert",
-        "paket",
-        "bestellung",
-        "bestellt",
-        "zustell",
-        "rechnung",
-        "vertrag",
-        "zug",
-        "bahn",
-        "verspätung",
-        "ticket",
-        "fahrkarte",
-        "preis",
-        "app",
-        "produkt",
-        "gerät",
-        "ware",
-        "filiale",
-        "mitarbeiter",
-    ),
-    "en": (
-        "service",
-        "support",
-        "helpdesk",
-        "delivery",
-        "delivered",
-        "package",
-        "parcel",
-        "order",
-        "shipping",
-        "invoice",
-        "bill",
-        "account",
-        "train",
-        "flight",
-        "delay",
-        "ticket",
-        "price",
-        "app",
-        "product",
-        "device",
-        "store",
-        "staff",
-        "refund",
-    ),
-}
 
-_PRAISE_MARKERS: dict[str, tuple[str, ...]] = {
-    "de": ("danke", "vielen dank", "super", "toll", "klasse", "großartig", "lob", "liebe ", "top"),
-    "en": ("love", "thank", "thanks", "great job", "well done", "awesome", "amazing", "kudos"),
-}
-
-# Word-initial question words; a text starting with one is a question even without "?".
-_QUESTION_START = {
-    "de": re.compile(
-        r"^(wie|wann|wo|woher|wohin|warum|wieso|weshalb|was|wer|wen|wem|welche[rsnm]?|kann|"
-        r"können|könnt|darf|gibt es|hat jemand|weiß jemand|kennt jemand|ist es|muss ich|sind)\b"
-    ),
-    "en": re.compile(
-        r"^(how|when|where|why|what|who|which|can|could|does|do|is|are|will|should|"
-        r"has anyone|anyone know|any idea)\b"
-    ),
-}
-_QUESTION_ANYWHERE = {
-    "de": ("weiß jemand", "hat jemand", "kennt jemand", "kann mir jemand", "frage:"),
-    "en": ("does anyone", "anyone know", "can anyone", "any idea", "question:"),
-}
-_HANDLE_RE = re.compile(r"^(?:@\w+\s*)+")
+def parse_intent(word: str) -> str | None:
+    """The intent a typed word names (German or English, any case), or None."""
+    return ALIASES.get(word.strip().lower())
 
 
-@cache
-def _lexicon() -> CueLexicon:
-    return CueLexicon.load()
+def signal_matrix(texts: Sequence[str], languages: Sequence[str | None]) -> FloatArray:
+    """The rule signs of each text as an (n, N_SIGNALS) array."""
+    out = np.zeros((len(texts), N_SIGNALS), dtype=np.float32)
+    for row, (text, lang) in enumerate(zip(texts, languages, strict=True)):
+        out[row] = signals(text, lang)
+    return out
 
 
-def _languages(language: str | None) -> tuple[str, ...]:
-    return (language,) if language in ("de", "en") else ("de", "en")
+def features(texts: Sequence[str], languages: Sequence[str | None]) -> FloatArray:
+    """The model's input: embeddings next to the rule signs (unscaled)."""
+    from core.analysis.sentiment import embed
+
+    return np.hstack([embed(texts), signal_matrix(texts, languages)]).astype(np.float32)
 
 
-def _any(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(p in text for p in phrases)
+@dataclass(frozen=True)
+class IntentWeights:
+    """What ``train_intent.py`` writes: a softmax regression over standardised features."""
+
+    coef: FloatArray  # (n_features, n_labels)
+    intercept: FloatArray  # (n_labels,)
+    mean: FloatArray
+    scale: FloatArray
+    labels: tuple[str, ...]
+    meta: dict[str, Any]
+
+    def save(self, path: Path) -> None:
+        """Write the weights as a small npz (labels and metadata as JSON inside)."""
+        np.savez_compressed(
+            path,
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            mean=self.mean.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            meta=np.array(json.dumps({**self.meta, "labels": list(self.labels)})),
+        )
+
+    @classmethod
+    def read(cls, path: Path) -> IntentWeights:
+        """Read weights written by ``save``."""
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            return cls(
+                coef=z["coef"],
+                intercept=z["intercept"],
+                mean=z["mean"],
+                scale=z["scale"],
+                labels=tuple(meta["labels"]),
+                meta=meta,
+            )
+
+    def logits(self, x: FloatArray) -> FloatArray:
+        """Raw class scores of standardised features."""
+        return cast(FloatArray, ((x - self.mean) / self.scale) @ self.coef + self.intercept)
+
+
+class IntentModel:
+    """The shipped intent model; `load` reads it once per process."""
+
+    _instance: IntentModel | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, weights: IntentWeights) -> None:
+        if weights.coef.shape[1] != len(weights.labels) or set(weights.labels) - set(INTENTS):
+            raise ValueError(f"intent weights do not fit the labels {weights.labels}")
+        self.weights = weights
+
+    @classmethod
+    def load(cls) -> IntentModel:
+        """The shared model from ``data/intent_lr.npz``; raises OSError when it is missing."""
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls(IntentWeights.read(WEIGHTS_PATH))
+                logger.info("intent model loaded from %s", WEIGHTS_PATH)
+            return cls._instance
+
+    def predict(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[str]:
+        """One intent per text."""
+        if not texts:
+            return []
+        logits = self.weights.logits(features(texts, languages))
+        labels = self.weights.labels
+        return [labels[int(i)] for i in np.argmax(logits, axis=1)]
+
+
+_missing: list[str] = []  # why the model could not be loaded, once it failed
+
+
+def classify_intents(texts: Sequence[str], languages: Sequence[str | None]) -> list[Intent]:
+    """The intent of each text; the rules alone when the model's weights are missing."""
+    if not _missing:
+        try:
+            model = IntentModel.load()
+        except (OSError, ValueError, KeyError) as exc:
+            _missing.append(str(exc))
+            logger.warning("intent model unavailable (%s); using the rules alone", exc)
+        else:
+            return [cast(Intent, label) for label in model.predict(texts, languages)]
+    return [cast(Intent, rule_intent(t, lang)) for t, lang in zip(texts, languages, strict=True)]
 
 
 def classify_intent(text: str, language: str | None) -> Intent:
-    """The intent of one mention; ``language`` picks the rule set (both when None or other).
-
-    Order matters: an explicit complaint marker wins over a question mark ("Warum ist mein Paket
-    immer noch nicht da?" wants an apology, not an FAQ link), a question wins over praise ("Danke!
-    Wann kommt die nächste Lieferung?"), and negative words about a service make a complaint.
-    """
-    lowered = " ".join(text.lower().split())
-    langs = _languages(language)
-    if not lowered:
-        return "other"
-    pos, neg, _ = _lexicon().hits(lowered, language if language in ("de", "en") else None)
-
-    if any(_any(lowered, _COMPLAINT_MARKERS[lang]) for lang in langs):
-        return "complaint"
-
-    body = _HANDLE_RE.sub("", lowered)
-    is_question = (
-        "?" in body
-        or any(_QUESTION_START[lang].match(body) for lang in langs)
-        or any(_any(body, _QUESTION_ANYWHERE[lang]) for lang in langs)
-    )
-    about_service = any(_any(lowered, _SERVICE_WORDS[lang]) for lang in langs)
-    # A rhetorical question full of anger ("Warum ist der Zug JEDEN Tag zu spät?") is a complaint.
-    if neg > pos and about_service and (not is_question or neg >= 2):
-        return "complaint"
-    if is_question:
-        return "question"
-    if pos > neg and any(_any(lowered, _PRAISE_MARKERS[lang]) for lang in langs):
-        return "praise"
-    if pos >= 2 and neg == 0:
-        return "praise"
-    return "other"
+    """The intent of one text (see `classify_intents`)."""
+    return classify_intents([text], [language])[0]

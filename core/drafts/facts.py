@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.workspace import Workspace
+from core.drafts.fact_lines import FactLine, parse
 
 log = logging.getLogger(__name__)
 # The model gets at most this much of the file; the claim check reads all of it.
@@ -23,6 +24,11 @@ class Facts:
     @property
     def for_prompt(self) -> str:
         return self.text[:PROMPT_LIMIT]
+
+    @property
+    def lines(self) -> list[FactLine]:
+        """The file's facts, one per line, each with the reply language it serves."""
+        return parse(self.text)
 
 
 _cache: dict[Path, tuple[float, str]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.models import Mention
 
-INTENTS = ("question", "complaint", "praise", "other")
+INTENTS = ("question", "complaint", "praise", "purchase", "other")
 LANGUAGES = ("de", "en")
 
 

@@ -33,6 +33,7 @@ from core.drafts.errors import ModelError, PublishError
 from core.drafts.facts import load_facts
 from core.drafts.intent import intent_of, language_of
 from core.drafts.limits import target_of
+from core.drafts.story import story_of
 from core.drafts.writer import write_variants
 from core.models import Mention
 from core.models_drafts import Draft
@@ -156,6 +157,7 @@ class DraftService:
                 return Outcome("not_found", reason=mention_ref)
             existing = await store.open_draft_for(session=session, mention_id=mention.id)
             thread = await store.thread_of(session=session, mention=mention)
+            story = await story_of(session=session, mention_id=mention.id)
         if existing is not None:
             return Outcome("exists", existing, mention, findings=self.findings(existing, mention))
         target = target_of(mention.source_type, mention.url)
@@ -171,6 +173,7 @@ class DraftService:
                 target=target,
                 language=language,
                 intent=intent,
+                story=story,
             )
         except ModelError as exc:
             log.warning("drafting a reply to mention %s failed: %s", mention.id, exc)

@@ -86,6 +86,7 @@ def draft_card(
     facts = [
         Fact(t("drafts.fact.state"), state_line(t, draft, zone)),
         Fact(t("drafts.fact.target"), platform_name(t, draft.target)),
+        Fact(t("intent.fact"), t(f"intent.name.{draft.intent}")),
         Fact(
             t("drafts.fact.length"),
             t(

@@ -51,14 +51,25 @@ async def write_variants(
     target: str,
     language: str,
     intent: str,
+    story: str | None = None,
 ) -> Written:
-    """Two or three variants in the mention's language; raises ModelError when the model fails."""
+    """Two or three variants in the mention's language; raises ModelError when the model fails.
+
+    `intent` (complaint, question, praise, purchase, other) decides what kind of answer is
+    written; `story` is the label of the topic the mention belongs to, if any.
+    """
     voice = workspace.voice
     if llm is None:
-        return Written(
-            offline_variants(intent=intent, language=language, signature=voice.signature),
-            "offline",
+        written = offline_variants(
+            intent=intent,
+            language=language,
+            signature=voice.signature,
+            text=mention.text,
+            brand=workspace.brand,
+            facts=facts.lines,
+            target=target,
         )
+        return Written(written, "offline")
     messages = [
         {
             "role": "system",
@@ -68,6 +79,7 @@ async def write_variants(
                 target=target,
                 language=language,
                 variants=VARIANTS,
+                intent=intent,
             ),
         },
         {
@@ -77,6 +89,8 @@ async def write_variants(
                 thread=[Quoted(m.author or m.author_handle or "", m.text) for m in thread],
                 facts=facts.for_prompt,
                 variants=VARIANTS,
+                intent=intent,
+                story=story,
             ),
         },
     ]

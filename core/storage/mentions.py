@@ -42,6 +42,7 @@ class MentionFilter:
     sentiment: str | None = None
     language: str | None = None
     term: str | None = None
+    intent: str | None = None
 
 
 async def existing_keys(
@@ -221,6 +222,8 @@ async def search_mentions(
         stmt = stmt.where(col(Mention.sentiment) == flt.sentiment)
     if flt.language:
         stmt = stmt.where(col(Mention.language) == flt.language)
+    if flt.intent:
+        stmt = stmt.where(col(Mention.intent) == flt.intent)
     if flt.term:
         stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
     if flt.query and dialect(session) != "postgresql":

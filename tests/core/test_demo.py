@@ -314,8 +314,8 @@ class _StubAnalyzer:
     def sentiments(self, texts: list[str], languages: list[str | None]) -> list[tuple[str, float]]:
         return [("neutral", 0.0) for _ in texts]
 
-    def intent(self, text: str, language: str | None) -> str:
-        return "other"
+    def intents(self, texts: list[str], languages: list[str | None]) -> list[str]:
+        return ["other" for _ in texts]
 
 
 @pytest.mark.storage

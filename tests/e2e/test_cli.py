@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import socket
 import subprocess
 import sys
@@ -92,15 +93,49 @@ def test_usage_errors_exit_2_with_one_line(db_url: str, tmp_path: Path) -> None:
         ["ingest"],
         ["import"],
         ["eval", "sentiment"],
+        ["eval", "intent"],
         ["eval", "trends"],
         ["db", "upgrade"],
         ["db", "reset-demo"],
+        ["db", "reclassify"],
         ["teams-package"],
     ],
 )
 def test_every_subcommand_has_help(sub: list[str], db_url: str, tmp_path: Path) -> None:
     out = run_bot([*sub, "--help"], db_url=db_url, cwd=tmp_path)
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_db_reclassify_gives_stored_mentions_the_models_intents(
+    db_url: str, tmp_path: Path
+) -> None:
+    _seed(db_url)  # the fake analyzer stored "other" for the praise
+    out = run_bot(["db", "reclassify"], db_url=db_url, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "intent recomputed for 2 mentions" in out.stdout
+    praise = run_bot(
+        ["chat", "--once", "mentions --intent praise", "--locale", "en"],
+        db_url=db_url,
+        cwd=tmp_path,
+    )
+    assert "Delivery of the Lumora Brew was great" in praise.stdout and "Intent" in praise.stdout
+
+
+def test_eval_intent_prints_the_sentiment_keys_and_per_class_f1(
+    db_url: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "intent.tsv"
+    data.write_text(
+        "text\tlabel\nWo bleibt mein Paket? Seit zwei Wochen nichts.\tBeschwerde\n"
+        "How do I descale the machine?\tquestion\n",
+        encoding="utf-8",
+    )
+    out = run_bot(["eval", "intent", "--data", str(data)], db_url=db_url, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert {"n", "accuracy", "macro_f1", "confusion", "per_class_f1", "malformed"} <= set(result)
+    assert set(result["per_class_f1"]) == {"complaint", "question", "praise", "purchase", "other"}
+    assert result["n"] == 2
 
 
 def test_a_wrong_workspace_value_names_file_key_and_expectation(

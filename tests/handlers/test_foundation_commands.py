@@ -102,8 +102,32 @@ async def test_mentions_search_filters_and_paging(svc: Any) -> None:
     assert english.items and all(i.sentiment == "positive" for i in english.items)
 
 
+async def test_mentions_by_intent_in_english_and_german(svc: Any) -> None:
+    complaints = await _ask(svc, "mentions --intent complaint --since 7d")
+    # The fake analyzer calls the 12 recent "nicht angekommen" posts complaints.
+    assert len(complaints.items) == 10 and "intent complaint" in complaints.sections[0]
+    assert all("nicht angekommen" in item.text for item in complaints.items)
+    assert all(
+        ("Intent", "complaint") in [(f.label, f.value) for f in i.facts] for i in complaints.items
+    )
+    page2 = await dispatch(
+        svc.extras["registry"],
+        svc,
+        console_request(f"!mentions.page {complaints.actions[0].value}", locale="en"),
+    )
+    assert len(page2.items) == 2  # the filter survives paging
+    german = await _ask(svc, "mentions Lieferung --intent Beschwerde --since 7d", locale="de")
+    assert "Absicht Beschwerde" in german.sections[0]
+    assert ("Absicht", "Beschwerde") in [(f.label, f.value) for f in german.items[0].facts]
+    others = await _ask(svc, "mentions --intent sonstiges --since 7d")
+    assert others.items and all("great" in i.text for i in others.items)
+    praise = await _ask(svc, "mentions --intent Lob")
+    assert not praise.items and "intent praise" in praise.sections[0]
+
+
 async def test_mentions_bad_arguments_get_a_usage_line(svc: Any) -> None:
     for line, needle in [
+        ("mentions --intent wish", "--intent takes complaint|question|praise|purchase|other"),
         ("mentions --since soon", "not a time span"),
         ("mentions --sentiment angry", "--sentiment takes negative|neutral|positive"),
         ("mentions --nope 1", "Unknown option --nope"),
