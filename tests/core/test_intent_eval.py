@@ -44,7 +44,11 @@ def test_reading_takes_the_label_set_and_german_names(tmp_path: Path) -> None:
 
 def test_evaluate_intent_file_reports_per_class_f1(tmp_path: Path) -> None:
     scores = evaluate_intent_file(_write(tmp_path / "i.tsv", ROWS))
-    assert set(scores) == {"n", "accuracy", "macro_f1", "per_class_f1", "confusion", "malformed"}
+    # The same keys as `eval sentiment`, so one script reads both.
+    from core.analysis.evaluation import evaluate_sentiment_file
+
+    sentiment = evaluate_sentiment_file(_write(tmp_path / "s.tsv", [("Toll!", "positive")]))
+    assert set(scores) == set(sentiment) >= {"per_class_f1", "per_class", "confusion", "languages"}
     assert scores["n"] == len(ROWS)
     assert set(scores["per_class_f1"]) == set(INTENTS)
     assert scores["macro_f1"] >= 0.8  # clear cases, one of each intent per language
