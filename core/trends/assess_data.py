@@ -144,7 +144,7 @@ async def _counted(
         last.n,
         last.prev_n,
         _net(own.pos, own.neg, own.n),
-        found[0][0].kind if found else None,
+        found[0].signal.kind if found else None,
         counted_volatility(hours[key]),
     )
 

@@ -24,10 +24,8 @@ def points(t: Translator, delta: float | None) -> str:
     if delta is None:
         return t("trends.fmt.no_comparison")
     value = round(delta * 100)
-    if value == 0:
-        return t("trends.fmt.points", value="±0")
-    sign = "+" if value > 0 else MINUS
-    return t("trends.fmt.points", value=f"{sign}{t.number(abs(value))}")
+    sign = "±" if value == 0 else "+" if value > 0 else MINUS
+    return t("trends.fmt.points", sign=sign, count=abs(value))
 
 
 def share(t: Translator, value: float | None) -> str:
