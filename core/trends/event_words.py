@@ -55,8 +55,8 @@ def day(t: Translator, value: dt.datetime) -> str:
 
 
 def _clock(prefix: str, value: dt.datetime) -> dict[str, str]:
-    """A local time on the hour for the templates: "14" (German: "14 Uhr") and "14:00"."""
-    return {f"{prefix}hour": str(value.hour), f"{prefix}time": value.strftime("%H:%M")}
+    """A local time for the templates: "14:00" (German adds "Uhr")."""
+    return {f"{prefix}time": value.strftime("%H:%M")}
 
 
 def when(t: Translator, event: Event, zone: str, *, hours: bool = False) -> str:
