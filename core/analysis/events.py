@@ -27,12 +27,15 @@ Everything is numpy over one key's array; the caller reads the counts and names 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+
+from core.analysis.event_baseline import Usual, expected_sums, frozen, smoothed, usual, window_sums
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -44,6 +47,11 @@ _MIN_RESIDUALS = 8
 # as most social counts show.
 _DEFAULT_PHI = 0.05
 _MAX_PHI = 1.0
+_MIN_TYPICAL = 8.0
+DAY_HOURS = 24
+# An event's own level is taken no further than this from the usual (a never-seen hashtag
+# is "infinitely" above it; the segmentation needs a finite bar).
+_MAX_OWN = 50.0
 _PHI_PRIOR_WEIGHT = 16
 # The trimmed mean of seven days keeps about three: the baseline's own noise is that of a
 # mean of three counts.
@@ -57,7 +65,7 @@ _BASELINE_SPREAD = math.sqrt(1.0 + 1.0 / _BASELINE_DAYS_EFFECTIVE)
 class EventConfig:
     """Thresholds of the event finder (hourly buckets)."""
 
-    scales: tuple[int, ...] = (1, 3, 6, 12, 24)
+    scales: tuple[int, ...] = (1, 3, 6, 12, 24, 48, 96)
     baseline_days: int = 7
     # Fewest earlier days (same hour) that make a usual level.
     min_days: int = 3
@@ -70,14 +78,14 @@ class EventConfig:
     short_hours: int = 6
     z_drop: float = 4.0
     big_ratio: float = 3.0
-    big_relief: float = 0.5
+    big_relief: float = 0.0
     # A fall shorter than this is a quiet spell, not news.
     min_drop_hours: int = 6
     min_count: float = 10.0
     min_ratio: float = 2.0
     extend_ratio: float = 1.5
-    extend_hours: int = 6
-    bridge_hours: int = 12
+    # This many ordinary hours in a row end an event.
+    split_hours: int = 12
     # A fall must miss at least this many usual mentions to be news.
     min_drop_usual: float = 30.0
     # Seeds closer than this (hours) are one event.
@@ -137,83 +145,10 @@ def vst(x: FloatArray | float, phi: FloatArray | float) -> FloatArray:
     return np.asarray(np.where(tiny, 2.0 * np.sqrt(value), nb))
 
 
-def _smoothed(counts: FloatArray) -> FloatArray:
-    """Centred three-hour mean along the last axis (edges: the hours that exist)."""
-    if counts.shape[-1] == 0:
-        return counts
-    padded = np.concatenate([counts[..., :1], counts, counts[..., -1:]], axis=-1)
-    return np.asarray((padded[..., :-2] + padded[..., 1:-1] + padded[..., 2:]) / 3.0)
-
-
-def _trimmed(days: FloatArray) -> FloatArray:
-    """Trimmed mean along the last axis, ignoring NaN: the two highest and two lowest days
-    dropped from six, one each from four. An event of two days earlier in the week (or a
-    quiet holiday) does not lift (or lower) the usual level."""
-    ordered = np.sort(days, axis=-1)  # NaN sorts last
-    n = (~np.isnan(days)).sum(axis=-1)
-    cut = np.where(n >= 6, 2, np.where(n >= 4, 1, 0))
-    index = np.arange(days.shape[-1])
-    keep = (index >= cut[..., None]) & (index < (n - cut)[..., None])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(keep, ordered, 0.0).sum(axis=-1) / keep.sum(axis=-1)
-    return np.asarray(np.where(n > 0, mean, np.nan))
-
-
-def _usual_from(smooth: FloatArray, at: IntArray, ok: NDArray[np.bool_], config: EventConfig):
-    """The trimmed mean of smooth[..., at] where `ok`; NaN with fewer than `min_days`."""
-    past = np.full(ok.shape, np.nan)
-    rows = np.broadcast_to(np.arange(smooth.shape[0])[:, None, None], ok.shape)
-    cols = np.broadcast_to(at, ok.shape)
-    past[ok] = smooth[rows[ok], cols[ok]]
-    enough = ok.sum(axis=-1) >= config.min_days
-    usual = np.where(enough, _trimmed(past), np.nan)
-    return np.where(np.isnan(usual), np.nan, np.maximum(usual, config.prior_rate))
-
-
-def trailing_usual(counts: FloatArray, known_from: IntArray, config: EventConfig) -> FloatArray:
-    """Per key (row) and hour, the usual count from the same hour on the days before it;
-    NaN when fewer than `min_days` of them are known (`known_from`: per row)."""
-    smooth = _smoothed(counts)
-    hours = np.arange(counts.shape[-1], dtype=np.int64)
-    lags = 24 * np.arange(1, config.baseline_days + 1, dtype=np.int64)
-    at = hours[None, :, None] - lags[None, None, :]
-    # The smoothed value reaches one hour either side: that hour must be known too.
-    ok = at - 1 >= known_from[:, None, None]
-    return _usual_from(smooth, np.maximum(at, 0), ok, config)
-
-
-def frozen_usual(
-    counts: FloatArray, known_from: int, start: int, config: EventConfig
-) -> FloatArray:
-    """One key's usual count for every hour judged only from days before `start` (the same
-    hour of day): the level an event that began at `start` is measured against."""
-    smooth = _smoothed(counts[None, :])
-    hours = np.arange(counts.size, dtype=np.int64)
-    # The nearest day back that still lies before the event's start, then the days before.
-    first = np.maximum((hours - start) // 24 + 1, 1)
-    lags = 24 * (first[:, None] + np.arange(config.baseline_days)[None, :])
-    at = (hours[:, None] - lags)[None, :, :]
-    ok = (at - 1 >= known_from) & (at + 1 < start)
-    return np.asarray(_usual_from(smooth, np.maximum(at, 0), ok, config)[0])
-
-
-def _window(values: FloatArray, width: int) -> FloatArray:
-    """Sums of `width` hours ending at each hour (last axis); NaN where an hour is unknown."""
-    unknown = np.isnan(values)
-    zeros = np.zeros((*values.shape[:-1], 1))
-    cs = np.concatenate([zeros, np.cumsum(np.where(unknown, 0.0, values), axis=-1)], axis=-1)
-    holes = np.concatenate([zeros, np.cumsum(unknown, axis=-1)], axis=-1)
-    out = np.full(values.shape, np.nan)
-    if values.shape[-1] >= width:
-        sums = cs[..., width:] - cs[..., :-width]
-        gaps = holes[..., width:] - holes[..., :-width]
-        out[..., width - 1 :] = np.where(gaps > 0, np.nan, sums)
-    return out
-
-
-def dispersion(observed: FloatArray, usual: FloatArray, step: int) -> FloatArray:
+def dispersion(observed: FloatArray, usual: FloatArray, step: int) -> tuple[FloatArray, IntArray]:
     """φ per row from log(observed/usual) of every `step`-th window, newest back (so they
-    do not overlap): robust (MAD), minus the Poisson share; a mild default when too few."""
+    do not overlap): robust (MAD), minus the Poisson share; and how many windows it rests
+    on."""
     o, u = observed[..., ::-step], usual[..., ::-step]
     ok = ~(np.isnan(o) | np.isnan(u))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -225,9 +160,7 @@ def dispersion(observed: FloatArray, usual: FloatArray, step: int) -> FloatArray
         noise = np.where(ok, (1.0 + 1.0 / _BASELINE_DAYS_EFFECTIVE) / (u + 0.5), 0.0)
         poisson = noise.sum(axis=-1) / np.maximum(n, 1)
     phi = np.clip((_MAD_TO_SD * mad) ** 2 - poisson, 0.0, _MAX_PHI)
-    # A few dozen residuals measure φ roughly: shrink it towards the usual mild value.
-    shrunk = (n * phi + _PHI_PRIOR_WEIGHT * _DEFAULT_PHI) / (n + _PHI_PRIOR_WEIGHT)
-    return np.asarray(np.where(n >= _MIN_RESIDUALS, shrunk, _DEFAULT_PHI))
+    return np.asarray(np.where(n > 0, phi, 0.0)), np.asarray(n)
 
 
 def _nanmedian(values: FloatArray, n: IntArray) -> FloatArray:
@@ -244,32 +177,41 @@ class _Seed:
     end: int
     sign: int  # +1 rise, −1 fall
     z: float  # the window's z (absolute)
+    # The window of the strongest seed joined in (its own, for a single seed).
+    core: tuple[int, int] = (-1, -1)
+
+    @property
+    def strongest(self) -> tuple[int, int]:
+        return self.core if self.core[0] >= 0 else (self.start, self.end)
 
 
 def key_dispersion(
-    counts: FloatArray, usual: FloatArray, period_from: int, config: EventConfig
+    counts: FloatArray, base: Usual, period_from: int, config: EventConfig
 ) -> FloatArray:
-    """φ per key (row), measured at the shortest scale whose windows usually hold at least
-    `min_count` mentions (else the longest): the log of a handful of counts is too skewed
-    to measure a spread on. From the history before the period when it spans a week,
-    else from all of it (the median is robust to the events in it)."""
+    """φ per key (row), pooled over the scales whose windows usually hold at least
+    `_MIN_TYPICAL` mentions (the log of fewer is too skewed to measure a spread on), each
+    weighted by the windows it rests on, then shrunk towards a mild default (a few dozen
+    windows measure φ only roughly). From the history before the period when it spans a
+    week, else from all of it (the median of each scale is robust to the events in it)."""
     enough = period_from >= 7 * 24
-    phi = np.full(counts.shape[0], np.nan)
+    total = np.zeros(counts.shape[0])
+    weight = np.zeros(counts.shape[0])
     for width in config.scales:
-        observed = _window(counts, width)
-        expected = _window(usual, width)
+        observed = window_sums(counts, width)
+        expected = expected_sums(base, width, config.prior_rate)
         if enough:
             observed, expected = observed[:, :period_from], expected[:, :period_from]
-        measured = dispersion(observed, expected, width)
+        phi, n = dispersion(observed, expected, width)
         typical = _nanmedian(expected, (~np.isnan(expected)).sum(axis=-1))
-        take = np.isnan(phi) & (typical >= config.min_count)
-        phi = np.where(take, measured, phi)
-    return np.asarray(np.where(np.isnan(phi), measured, phi))
+        use = (typical >= _MIN_TYPICAL) & (n >= _MIN_RESIDUALS)
+        total += np.where(use, n * phi, 0.0)
+        weight += np.where(use, n, 0)
+    return np.asarray((total + _PHI_PRIOR_WEIGHT * _DEFAULT_PHI) / (weight + _PHI_PRIOR_WEIGHT))
 
 
 def _seeds(
     counts: FloatArray,
-    usual: FloatArray,
+    base: Usual,
     known_from: IntArray,
     period_from: int,
     config: EventConfig,
@@ -277,11 +219,11 @@ def _seeds(
     """Per row with any: the significant windows ending within the period; and φ per row."""
     seeds: dict[int, list[_Seed]] = {}
     with np.errstate(invalid="ignore", all="ignore"):
-        phi = key_dispersion(counts, usual, period_from, config)
+        phi = key_dispersion(counts, base, period_from, config)
     ends = np.arange(counts.shape[-1])
     for width in config.scales:
-        observed = _window(counts, width)
-        expected = _window(usual, width)
+        observed = window_sums(counts, width)
+        expected = expected_sums(base, width, config.prior_rate)
         valid = (ends[None, :] >= period_from) & (ends[None, :] - width + 1 >= known_from[:, None])
         with np.errstate(invalid="ignore"):
             # Material first (cheap), then significant only where material.
@@ -335,7 +277,8 @@ def _union(seeds: list[_Seed], gap: int) -> list[_Seed]:
     for seed in sorted(seeds, key=lambda s: (s.sign, s.start, s.end)):
         last = out[-1] if out else None
         if last is not None and last.sign == seed.sign and seed.start <= last.end + gap + 1:
-            out[-1] = _Seed(last.start, max(last.end, seed.end), seed.sign, max(last.z, seed.z))
+            best = last if last.z >= seed.z else seed
+            out[-1] = _Seed(last.start, max(last.end, seed.end), seed.sign, best.z, best.strongest)
         else:
             out.append(seed)
     return out
@@ -344,74 +287,73 @@ def _union(seeds: list[_Seed], gap: int) -> list[_Seed]:
 def _extent(
     counts: FloatArray, usual: FloatArray, seed: _Seed, config: EventConfig
 ) -> tuple[int, int]:
-    """Grow a seed while the count around each hour stays beyond a bar, then trim the ends
-    to hours that carry excess (rise) or shortfall (fall).
+    """The hours of the event a seed found: the stretch around its strongest hour that is
+    most likely at the event's level rather than the usual one (a maximum-sum segment of
+    per-hour log-likelihood ratios).
 
-    The bar is halfway (geometrically) between the usual level and the seed's own level,
-    and never nearer the usual than `extend_ratio`: a fourfold spike ends where talk falls
-    below twice the usual, not at the first hour that is merely busier than usual.
+    The event's level (`own`, a multiple of the usual) is measured around the strongest
+    hour; each hour then scores how much better "own × usual" explains its count than the
+    usual does. The stretch with the highest total that holds the strongest hour is the
+    event: it begins and ends where the excess does, however wide the window that found
+    it, and bridges an ordinary afternoon inside a week-long fall when the days around it
+    outweigh it. Half a day at the usual level ends it regardless (two stories).
     """
-    last = counts.size - 1
-    seed_usual = float(np.nansum(usual[seed.start : seed.end + 1]))
-    seed_seen = float(counts[seed.start : seed.end + 1].sum())
-    own = (seed_seen + 0.5) / (seed_usual + 0.5)
-    bar = max(config.extend_ratio, math.sqrt(own if seed.sign > 0 else 1.0 / max(own, 1e-9)))
-
-    def beyond(h: int, step: int) -> bool:
-        """Whether the hours from `h` outward (away from the event, so that its own hours
-        do not carry the window) still look like it."""
-        if np.isnan(usual[h]):
-            return False
-        # Wide enough to expect a few mentions: at night six hours of a small key hold
-        # too few to tell a quiet hour from the event going on.
-        for width in (config.extend_hours, 2 * config.extend_hours, 24):
-            lo, hi = (
-                (h, min(h + width, counts.size)) if step > 0 else (max(h - width + 1, 0), h + 1)
-            )
-            u = float(np.nansum(usual[lo:hi]))
-            if u >= config.min_count / 2:
-                break
-        o = float(counts[lo:hi].sum())
-        if u <= 0:
-            return False
-        return o >= bar * u if seed.sign > 0 else o * bar <= u
-
-    def reach(h: int, step: int, bridge: int) -> int:
-        """The next hour in direction `step` that still belongs to the event, bridging up
-        to `bridge` hours that do not (one ordinary afternoon inside a week-long drop)."""
-        for ahead in range(1, bridge + 2):
-            at = h + step * ahead
-            if not 0 <= at <= last:
-                return h
-            if beyond(at, step):
-                return at
-        return h
-
-    start, end = seed.start, seed.end
-    # A day-long window that found a three-hour burst reaches back into ordinary hours:
-    # the event starts where the hours from it on look like it (and ends likewise).
-    while start < end and not beyond(start, 1):
-        start += 1
-    while end > start and not beyond(end, -1):
-        end -= 1
-    # A long event may hold an ordinary stretch; a short one ends at its first.
-    while (earlier := reach(start, -1, _bridge(start, end, config))) != start:
-        start = earlier
-    while (later := reach(end, 1, _bridge(start, end, config))) != end:
-        end = later
-
-    def carries(h: int) -> bool:
-        return bool(counts[h] > usual[h]) if seed.sign > 0 else bool(counts[h] < usual[h])
-
-    while start < end and not carries(start):
-        start += 1
-    while end > start and not carries(end):
-        end -= 1
+    known = ~np.isnan(usual)
+    base = np.where(known, usual, 0.0)
+    # The strongest hour of the strongest window anchors the event, and that window gives
+    # the event's own level (a multiple of the usual): the joined windows of all scales
+    # reach far beyond a three-hour burst, and would water it down.
+    lo, hi = seed.strongest
+    excess = smoothed((counts - base)[None, :])[0] * seed.sign
+    core = np.where(known, excess, -np.inf)[lo : hi + 1]
+    anchor = lo + int(np.argmax(core))
+    own = (float(counts[lo : hi + 1].sum()) + 0.5) / (float(base[lo : hi + 1].sum()) + 0.5)
+    # Each hour scores its log-likelihood ratio of "at the event's level" against "at the
+    # usual level" (up to a factor): count − bar × usual with bar = (own − 1) / ln(own).
+    own = min(max(own, 1.0 / _MAX_OWN), _MAX_OWN)
+    if abs(own - 1.0) < 1e-3:
+        own = 1.0 + 1e-3 if seed.sign > 0 else 1.0 - 1e-3
+    bar = (own - 1.0) / math.log(own)
+    score = (counts - bar * base) * seed.sign
+    # Unknown hours end an event: nothing is said about them.
+    start, end = _best_around(np.where(known, score, -np.inf), anchor)
+    # Half a day back at the usual level (or beyond it the other way) ends an event, however
+    # strong what came before and after: two stories, not one.
+    ordinary = (counts <= base) if seed.sign > 0 else (counts >= base)
+    run = 0
+    for h in range(anchor + 1, end + 1):
+        run = run + 1 if ordinary[h] else 0
+        if run >= config.split_hours:
+            end = h - run
+            break
+    run = 0
+    for h in range(anchor - 1, start - 1, -1):
+        run = run + 1 if ordinary[h] else 0
+        if run >= config.split_hours:
+            start = h + run
+            break
+    # The last hours before now (a quiet night) hold little evidence either way: unless
+    # they speak against it by more than a mention's worth, the event goes on until now.
+    tail = slice(end + 1, counts.size)
+    if (
+        0 < counts.size - 1 - end <= DAY_HOURS
+        and known[tail].all()
+        and float(score[tail].sum()) >= -1.0
+    ):
+        end = counts.size - 1
     return start, end
 
 
-def _bridge(start: int, end: int, config: EventConfig) -> int:
-    return min(config.bridge_hours, (end - start + 1) // 4)
+def _best_around(score: FloatArray, anchor: int) -> tuple[int, int]:
+    """[start, end] of the maximum-sum stretch of `score` that holds `anchor`."""
+    left = np.cumsum(score[anchor::-1])  # sums of anchor, anchor−1 … back
+    right = np.cumsum(score[anchor + 1 :])  # sums of anchor+1 … forward
+    # On a tie the longer stretch: hours that neither add nor take away stay in.
+    back = left.size - 1 - int(np.argmax(left[::-1])) if np.isfinite(left).any() else 0
+    forward = 0
+    if right.size and right.max() >= 0:
+        forward = right.size - int(np.argmax(right[::-1]))
+    return anchor - back, anchor + forward
 
 
 def _episode(
@@ -430,7 +372,7 @@ def _episode(
         return None
     observed = float(counts[start : end + 1].sum())
     total = float(span.sum())
-    excess = _smoothed(counts)[start : end + 1] - span
+    excess = smoothed(counts)[start : end + 1] - span
     peak = start + int(np.argmax(excess) if seed.sign > 0 else np.argmin(excess))
     if seed.sign > 0:
         material = observed >= config.min_count and observed >= config.extend_ratio * total
@@ -490,15 +432,21 @@ def find_all(
     config = config or EventConfig()
     if counts.size == 0:
         return {}
-    usual = trailing_usual(counts, known_from, config)
+    base = usual(
+        counts,
+        known_from,
+        days=config.baseline_days,
+        min_days=config.min_days,
+        floor=config.prior_rate,
+    )
     if 0 < last_fraction < 1:
-        usual[:, -1] *= last_fraction
+        # The hour still filling is compared with its elapsed share of the usual.
+        base = dataclasses.replace(base, hourly=base.hourly.copy())
+        base.hourly[:, -1] *= last_fraction
     out: dict[int, list[Episode]] = {}
-    seeded, phis = _seeds(counts, usual, known_from, period_from, config)
+    seeded, phis = _seeds(counts, base, known_from, period_from, config)
     for row, seeds in seeded.items():
-        found = _follow(
-            counts[row], int(known_from[row]), seeds, float(phis[row]), last_fraction, config
-        )
+        found = _follow(counts[row], base, row, seeds, float(phis[row]), last_fraction, config)
         if found:
             out[row] = found
     return out
@@ -506,7 +454,8 @@ def find_all(
 
 def _follow(
     values: FloatArray,
-    known_from: int,
+    base: Usual,
+    row: int,
     seeds: list[_Seed],
     phi: float,
     last_fraction: float,
@@ -515,11 +464,11 @@ def _follow(
     """One key's seeds grown into events (seeds that grow into each other are one)."""
     found: list[Episode] = []
     for seed in _union(seeds, config.gap_hours):
-        frozen = _frozen(values, known_from, seed.start, last_fraction, config)
+        frozen = _frozen(base, row, seed.start, last_fraction, config)
         start, end = _extent(values, frozen, seed, config)
         if start != seed.start:
             # It began earlier than the seed: its usual level is from before that.
-            frozen = _frozen(values, known_from, start, last_fraction, config)
+            frozen = _frozen(base, row, start, last_fraction, config)
         episode = _episode(values, frozen, start, end, seed, phi, config)
         if episode is None:
             continue
@@ -531,7 +480,7 @@ def _follow(
             joined = _Seed(first, max(e.end for e in group), seed.sign, 0.0)
             merged = _episode(
                 values,
-                _frozen(values, known_from, first, last_fraction, config),
+                _frozen(base, row, first, last_fraction, config),
                 first,
                 joined.end,
                 joined,
@@ -545,12 +494,13 @@ def _follow(
 
 
 def _frozen(
-    values: FloatArray, known_from: int, start: int, last_fraction: float, config: EventConfig
+    base: Usual, row: int, start: int, last_fraction: float, config: EventConfig
 ) -> FloatArray:
-    usual = frozen_usual(values, known_from, start, config)
+    """The usual level of every hour as known when an event began at `start`."""
+    level = frozen(base, row, start, config.prior_rate)
     if 0 < last_fraction < 1:
-        usual[-1] *= last_fraction
-    return usual
+        level[-1] *= last_fraction
+    return level
 
 
 def _close(a: Episode, b: Episode, config: EventConfig) -> bool:

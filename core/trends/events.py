@@ -339,7 +339,8 @@ def _pair(events: list[Event]) -> list[Event]:
     """Stories at the same time that look alike (`_alike`): the weaker becomes a companion
     of the stronger, each keeping its own figures."""
     kept: list[Event] = []
-    for event in sorted(events, key=lambda e: (-e.score, e.key)):
+    # Terms, hashtags and topics host before intents (they say what the talk is about).
+    for event in sorted(events, key=lambda e: (e.key.startswith("intent:"), -e.score, e.key)):
         host = next((k for k in kept if _alike(k, event)), None)
         if host is None:
             kept.append(event)
