@@ -32,10 +32,20 @@ Each answer is yes, partly or no with the reasons (codes the chat words with the
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from core.trends.assess_figures import (
+    AGAINST,
+    NO,
+    PARTLY,
+    YES,
+    Answer,
+    Figures,
+    Rival,
+    Verdict,
+    grade,
+)
 
-YES, PARTLY, NO = "yes", "partly", "no"
+__all__ = ["AGAINST", "Answer", "Figures", "Rival", "Verdict", "judge"]
+
 POINTS = {YES: 2, PARTLY: 1, NO: 0}
 ENGAGE_POINTS = 6
 
@@ -55,170 +65,6 @@ OWN_TERMS = 3
 DIALOGUE_SIGNALS = 5
 DIALOGUE_SHARE = 0.05
 COMPLAINT_SHARE = 0.1
-# A competitor's customers are unhappy when this share complains, or this share speaks of
-# leaving; their talk falls when the last week is this much below the week before.
-UNHAPPY_SHARE = 0.15
-LEAVING_SHARE = 0.02
-FALLING = -0.3
-# We are part of a competitor's conversation when this share of it names us too.
-PRESENT = 0.05
-MIN_NAMED = 5
-
-
-# Reasons that speak against engaging (the others speak for it).
-AGAINST = frozenset(
-    {
-        "quiet",
-        "some",
-        "few_asks",
-        "no_open",
-        "steady",
-        "narrow",
-        "few_days",
-        "no_authors",
-        "no_rivals",
-        "heard",
-        "trailing",
-        "only_them",
-        "nobody_named",
-        "colder",
-        "even",
-        "few_own_terms",
-        "no_dialogue",
-        "their_content",
-        "not_named_with_them",
-        "colder_than_them",
-        "even_with_them",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Rival:
-    name: str
-    n: int
-    net: float | None
-
-
-@dataclass
-class Figures:
-    """Everything the four answers rest on, over [start, end) (`days` long); mention
-    figures from the newest `sample` mentions of that period."""
-
-    subject: str
-    kind: str  # ours | competitor | topic
-    start: dt.datetime
-    end: dt.datetime
-    days: float
-    n: int
-    sample: int
-    capped: bool
-    share_all: float | None = None
-    reach: int = 0
-    # The period before, when listening covered it (else None: nothing to compare).
-    prev_n: int | None = None
-    # The last 7 days and the 7 before, when the period holds both.
-    week: int | None = None
-    prev_week: int | None = None
-    # When the subject was first mentioned, if within the period after days of silence.
-    first_seen: dt.datetime | None = None
-    signal: str | None = None  # burst | climb | drop right now, if any
-    questions: int = 0
-    complaints: int = 0
-    open_threads: int = 0
-    open_questions: int = 0
-    volatility: float | None = None
-    authors: int = 0
-    top_voices: list[tuple[str, int]] = field(default_factory=list)
-    top5_share: float | None = None
-    net: float | None = None
-    rivals: list[Rival] = field(default_factory=list)
-    # Sample mentions naming us, naming a competitor (a topic: who is in it; a competitor:
-    # do its mentions name us too), and the net sentiment of each group.
-    named_ours: int = 0
-    named_theirs: int = 0
-    net_ours: float | None = None
-    net_theirs: float | None = None
-    own_terms: list[str] = field(default_factory=list)
-    buying: int = 0
-    churn: int = 0
-
-    @property
-    def per_day(self) -> float:
-        return self.n / self.days if self.days else 0.0
-
-    @property
-    def change(self) -> float | None:
-        """Against the period before (None: nothing to compare, or nothing before)."""
-        return (self.n - self.prev_n) / self.prev_n if self.prev_n else None
-
-    @property
-    def week_change(self) -> float | None:
-        if self.week is None or not self.prev_week:
-            return None
-        return (self.week - self.prev_week) / self.prev_week
-
-    def share(self, count: int) -> float | None:
-        return count / self.sample if self.sample else None
-
-    @property
-    def voice_share(self) -> float | None:
-        """Our share: for our brand or product, of the talk with the competitors; for a
-        topic or a competitor, of the mentions naming us or a competitor."""
-        if self.kind == "ours":
-            if not self.rivals:
-                return None
-            total = self.n + sum(r.n for r in self.rivals)
-            return self.n / total if total else None
-        named = self.named_ours + self.named_theirs
-        return self.named_ours / named if named else None
-
-    @property
-    def gap(self) -> float | None:
-        """Our net sentiment minus theirs (−2…+2)."""
-        if self.kind == "ours":
-            scored = [(r.net, r.n) for r in self.rivals if r.net is not None and r.n]
-            if self.net is None or not scored:
-                return None
-            theirs = sum(net * n for net, n in scored) / sum(n for _, n in scored)
-            return self.net - theirs
-        if self.net_ours is None or self.net_theirs is None:
-            return None
-        return self.net_ours - self.net_theirs
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str  # volume | influence | distinct | dialogue | unhappy | presence | win
-    grade: str
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    decision: str  # engage | watch | leave (a competitor: opening | watch | leave)
-    reason: str
-    answers: tuple[Answer, ...]
-
-    def pros(self) -> tuple[str, ...]:
-        """What speaks for engaging: the first reason for it of each answer that has one."""
-        return tuple(
-            next(r for r in a.reasons if r not in AGAINST)
-            for a in self.answers
-            if a.grade != NO and any(r not in AGAINST for r in a.reasons)
-        )
-
-    def cons(self) -> tuple[str, ...]:
-        """What speaks against: the first reason against of each answer that has one."""
-        return tuple(
-            next(r for r in a.reasons if r in AGAINST)
-            for a in self.answers
-            if a.grade != YES and any(r in AGAINST for r in a.reasons)
-        )
-
-
-def _grade(points: int, yes: int, partly: int = 1) -> str:
-    return YES if points >= yes else PARTLY if points >= partly else NO
 
 
 def volume(f: Figures) -> Answer:
@@ -260,7 +106,7 @@ def influence(f: Figures) -> Answer:
     reasons = [k if ok else negatives[k] for k, ok in checks.items()]
     # The strongest first: what the verdict quotes.
     reasons.sort(key=lambda r: r not in checks or not checks[r])
-    return Answer("influence", _grade(sum(checks.values()), 3), tuple(reasons))
+    return Answer("influence", grade(sum(checks.values()), 3), tuple(reasons))
 
 
 def _voice_reason(f: Figures) -> tuple[str, int]:
@@ -297,12 +143,12 @@ def distinct(f: Figures) -> Answer:
             points, reasons = points + 1, [*reasons, "own_terms"]
         else:
             reasons.append("few_own_terms")
-    grade = _grade(points, 2)
-    if voice not in ("leading", "only_us") and grade == YES:
-        grade = PARTLY
+    result = grade(points, 2)
+    if voice not in ("leading", "only_us") and result == YES:
+        result = PARTLY
     if voice == "nobody_named":
-        grade = PARTLY if grade == NO else grade
-    return Answer("distinct", grade, tuple(reasons))
+        result = PARTLY if result == NO else result
+    return Answer("distinct", result, tuple(reasons))
 
 
 def dialogue(f: Figures) -> Answer:
@@ -323,64 +169,12 @@ def dialogue(f: Figures) -> Answer:
     return Answer("dialogue", YES if strong else PARTLY, tuple(reasons))
 
 
-def unhappy(f: Figures) -> Answer:
-    """A competitor's customers: unhappy, leaving or asking?"""
-    reasons: list[str] = []
-    complaints, leaving = f.share(f.complaints), f.share(f.churn)
-    points = 0
-    if complaints is not None and complaints >= UNHAPPY_SHARE:
-        points, reasons = points + 1, [*reasons, "their_complaints"]
-    if leaving is not None and leaving >= LEAVING_SHARE and f.churn >= MIN_NAMED:
-        points, reasons = points + 1, [*reasons, "their_churn"]
-    change = f.week_change
-    if change is not None and change <= FALLING:
-        points, reasons = points + 1, [*reasons, "their_fall"]
-    if f.open_questions >= OPEN_THREADS:
-        reasons.append("their_questions")
-    if not reasons:
-        return Answer("unhappy", NO, ("their_content",))
-    return Answer("unhappy", _grade(points, 2), tuple(reasons))
-
-
-def presence(f: Figures) -> Answer:
-    """Are we part of a competitor's conversation, and how do we sound beside them?"""
-    share = f.share(f.named_ours)
-    reasons: list[str] = []
-    points = 0
-    if share is not None and share >= PRESENT and f.named_ours >= MIN_NAMED:
-        points, reasons = points + 1, [*reasons, "named_with_them"]
-    else:
-        reasons.append("not_named_with_them")
-    gap = f.gap
-    if gap is not None and gap >= GAP:
-        points, reasons = points + 1, [*reasons, "warmer_than_them"]
-    elif gap is not None and gap <= -GAP:
-        points, reasons = points - 1, [*reasons, "colder_than_them"]
-    elif gap is not None:
-        reasons.append("even_with_them")
-    return Answer("presence", _grade(points, 2), tuple(reasons))
-
-
-def win(f: Figures) -> Answer:
-    """Can dialogue in a competitor's talk win customers for us?"""
-    reasons = []
-    if f.churn:
-        reasons.append("churn")
-    if f.buying:
-        reasons.append("buying")
-    if f.open_questions:
-        reasons.append("questions")
-    if not reasons:
-        return Answer("win", NO, ("no_dialogue",))
-    signals = f.churn + f.buying + f.open_questions
-    strong = signals >= DIALOGUE_SIGNALS and (f.share(signals) or 0.0) >= DIALOGUE_SHARE
-    return Answer("win", YES if strong else PARTLY, tuple(reasons))
-
-
 def judge(f: Figures) -> Verdict:
     """The four answers and the decision (a competitor: whether its talk is an opening)."""
     if f.kind == "competitor":
-        return _judge_competitor(f)
+        from core.trends.assess_competitor import judge_competitor
+
+        return judge_competitor(f, volume(f))
     answers = (volume(f), influence(f), distinct(f), dialogue(f))
     grades = {a.question: a.grade for a in answers}
     total = sum(POINTS[a.grade] for a in answers)
@@ -390,16 +184,4 @@ def judge(f: Figures) -> Verdict:
         return Verdict("leave", "no_lever", answers)
     if total >= ENGAGE_POINTS and grades["influence"] != NO and grades["dialogue"] != NO:
         return Verdict("engage", "strong", answers)
-    return Verdict("watch", "mixed", answers)
-
-
-def _judge_competitor(f: Figures) -> Verdict:
-    answers = (volume(f), unhappy(f), presence(f), win(f))
-    grades = {a.question: a.grade for a in answers}
-    if grades["volume"] == NO:
-        return Verdict("leave", "quiet", answers)
-    if grades["unhappy"] == NO and grades["win"] == NO:
-        return Verdict("leave", "no_opening", answers)
-    if grades["unhappy"] != NO and grades["win"] == YES:
-        return Verdict("opening", "opening", answers)
     return Verdict("watch", "mixed", answers)
