@@ -10,7 +10,8 @@ that hour:
   blended with the median of the same weekday in the weeks before (n weeks weigh
   n/(n + 1)), so that a quiet Sunday is measured against Sundays;
 - the hour's share: the key's own daily rhythm, pooled over those days without the two
-  busiest (an earlier burst at 14:00 would otherwise teach that 14:00 is busy).
+  busiest (an earlier burst at 14:00 would otherwise teach that 14:00 is busy), blended
+  with the same weekday's rhythm (weekend mornings start later).
 
 Days hold enough mentions for a trimmed mean to be fair; single hours of a small key do not
 (a trimmed mean of mostly 0 and 1 falls well below the mean), hence the split. Hours before
@@ -45,6 +46,8 @@ class Usual:
     # 24-hour sums centred on each hour.
     daily: FloatArray
     sums: FloatArray
+    smooth: FloatArray
+    daily_shape: FloatArray
 
 
 def smoothed(counts: FloatArray) -> FloatArray:
@@ -120,8 +123,35 @@ def usual(
             np.where(pooled, past_days, 0.0).sum(axis=-1) / DAY
         )
     shape = np.where(np.isfinite(share), share, 1.0)
+    daily_shape = shape
+    # Weekends keep other hours (a later morning): the same weekday's rhythm joins in.
+    week_hours = np.where(week_ok, smooth[rows, np.clip(week_at, 0, hours - 1)[None]], np.nan)
+    shape = _blend_shape(shape, same_weekday, week_hours, n_weeks)
     hourly = np.where(np.isnan(day), np.nan, np.maximum(day / DAY * shape, floor))
-    return Usual(np.asarray(day), np.asarray(shape), np.asarray(hourly), np.asarray(daily), sums)
+    return Usual(
+        np.asarray(day),
+        np.asarray(shape),
+        np.asarray(hourly),
+        np.asarray(daily),
+        sums,
+        smooth,
+        np.asarray(daily_shape),
+    )
+
+
+def _blend_shape(
+    shape: FloatArray, week_days: FloatArray, week_hours: FloatArray, n_weeks: IntArray
+) -> FloatArray:
+    """The daily rhythm blended with the same weekday's (n weeks weigh n/(n + 1)); the
+    weekday's is pooled over its weeks (a ratio of sums, steady on small counts)."""
+    known = ~np.isnan(week_days) & ~np.isnan(week_hours)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weekly = np.where(known, week_hours, 0.0).sum(axis=-1) / (
+            np.where(known, week_days, 0.0).sum(axis=-1) / DAY
+        )
+    usable = (n_weeks > 0) & np.isfinite(weekly)
+    blend = n_weeks / (n_weeks + WEEK_PRIOR)
+    return np.asarray(np.where(usable, (1 - blend) * shape + blend * weekly, shape))
 
 
 def _median(values: FloatArray, n: IntArray) -> FloatArray:
@@ -136,8 +166,10 @@ def frozen(base: Usual, row: int, start: int, floor: float, weeks: int = 3) -> F
     """One key's usual count for every hour as it was known when an event began at `start`:
     the daily level of the days before `start`, blended (as in `usual`) with the same
     weekday's days before `start` — a Saturday inside a drop that began on Friday is still
-    measured against Saturdays — and each hour's share from the last day before `start`
-    with the same hour. Hours before `start` keep their own level. NaN when unknown."""
+    measured against Saturdays — and each hour's share of the day from the last day before
+    `start` with the same hour, blended likewise with the same weekday's rhythm. Hours
+    before `start` keep their own level. NaN when unknown (no same weekday before `start`:
+    the first week of listening says nothing about Saturdays)."""
     hours = base.day.shape[-1]
     index = np.arange(hours)
     at = min(max(start, 0), hours - 1)
@@ -155,8 +187,20 @@ def frozen(base: Usual, row: int, start: int, floor: float, weeks: int = 3) -> F
     n_weeks = (~np.isnan(same)).sum(axis=-1)
     blend = n_weeks / (n_weeks + WEEK_PRIOR)
     day = np.where(n_weeks > 0, (1 - blend) * daily + blend * _median(same, n_weeks), daily)
+    # Before the event the hours keep their own rhythm (already blended); after its start,
+    # the daily rhythm from before it, blended with the same weekday's from before it.
+    week_hours = np.where(ok, base.smooth[row, np.clip(week_at, 0, hours - 1)], np.nan)
+    after = np.where(
+        index < start,
+        shape,
+        _blend_shape(base.daily_shape[row, np.clip(back, 0, hours - 1)], same, week_hours, n_weeks),
+    )
+    shape = np.where(np.isnan(shape), np.nan, after)
     level = np.where(index < start, base.hourly[row], np.maximum(day / DAY * shape, floor))
-    return np.asarray(np.where(np.isnan(shape) & (index >= start), np.nan, level))
+    # Without the same weekday once before, a Saturday would be judged by weekdays: what
+    # is usual is not known yet.
+    unknown = (index >= start) & (np.isnan(shape) | (n_weeks == 0))
+    return np.asarray(np.where(unknown, np.nan, level))
 
 
 def window_sums(values: FloatArray, width: int) -> FloatArray:

@@ -18,8 +18,8 @@ class EventConfig:
 
     scales: tuple[int, ...] = (1, 3, 6, 12, 24, 48, 96)
     baseline_days: int = 7
-    # Fewest earlier days (same hour) that make a usual level.
-    min_days: int = 3
+    # Fewest earlier days that make a usual level (fewer: too little to say what is usual).
+    min_days: int = 5
     # A window this far off starts a look; the whole event must then reach `z_min`, or
     # `z_short` when it lasts less than `short_hours` (short windows are the most numerous,
     # so chance finds more of them).

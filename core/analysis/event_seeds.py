@@ -91,15 +91,18 @@ def key_dispersion(
     `_MIN_TYPICAL` mentions (the log of fewer is too skewed to measure a spread on), each
     weighted by the windows it rests on, then shrunk towards a mild default (a few dozen
     windows measure φ only roughly). From the history before the period when it spans a
-    week, else from all of it (the median of each scale is robust to the events in it)."""
-    enough = period_from >= 7 * 24
+    week, else from all but the last week (the median of each scale is robust to the
+    events left in it)."""
+    week = 7 * 24
+    hours = counts.shape[-1]
+    # The history before the period; when the period is nearly all there is, the history
+    # before its last week (the latest events are the likeliest to be in it).
+    fit = period_from if period_from >= week else hours - week if hours >= 2 * week else hours
     total = np.zeros(counts.shape[0])
     weight = np.zeros(counts.shape[0])
     for width in config.scales:
-        observed = window_sums(counts, width)
-        expected = expected_sums(base, width, config.prior_rate)
-        if enough:
-            observed, expected = observed[:, :period_from], expected[:, :period_from]
+        observed = window_sums(counts, width)[:, :fit]
+        expected = expected_sums(base, width, config.prior_rate)[:, :fit]
         phi, n = dispersion(observed, expected, width)
         typical = _nanmedian(expected, (~np.isnan(expected)).sum(axis=-1))
         use = (typical >= _MIN_TYPICAL) & (n >= _MIN_RESIDUALS)

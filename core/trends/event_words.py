@@ -116,6 +116,8 @@ def mood(t: Translator, event: Event) -> str:
         return t("trends.event.negative", share=t.percent(neg))
     if pos >= MAJORITY:
         return t("trends.event.positive", share=t.percent(pos))
+    if neg < NOTABLE and pos < NOTABLE:
+        return t("trends.event.neutral", share=t.percent(1.0 - neg - pos))
     return t("trends.event.mixed", neg=t.percent(neg), pos=t.percent(pos))
 
 
@@ -127,6 +129,8 @@ def wants(t: Translator, event: Event) -> str:
     if leading is None:
         return ""
     intent, count = leading
+    if event.key.startswith(f"intent:{intent}"):
+        return ""  # "complaints about X" need not add "mostly complaints"
     share = count / event.sampled
     words = intent_words(t, intent)
     if share >= MAJORITY:
