@@ -205,11 +205,8 @@ async def _event_items(
                 ),
                 text=words.sentence(t, names, event, zone, hours=hours),
                 facts=(
-                    Fact(t("alerts.fact.z"), t.number(event.z, 1)),
-                    Fact(
-                        t(f"trends.events.size_{kind}"),
-                        words.size(t, event),
-                    ),
+                    Fact(t("alerts.fact.z"), fmt.signed(t, event.z)),
+                    Fact(t(f"trends.events.size_{kind}"), words.against_usual(t, event)),
                 ),
                 actions=tuple(actions),
             )

@@ -68,6 +68,8 @@ class Episode:
     usual: float
     z: float
     ongoing: bool
+    # The usual mentions a day when it began (to tell a rare key from a busy one at night).
+    usual_day: float = 0.0
 
     @property
     def ratio(self) -> float:

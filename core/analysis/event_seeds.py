@@ -29,6 +29,8 @@ _PHI_PRIOR_WEIGHT = 16
 _BASELINE_DAYS_EFFECTIVE = 3.0
 # So a z counts the baseline's noise too: on the stabilised scale the observed count has
 # variance 1 and a mean of three days' counts a third of that.
+# The longest window whose level stands for the event's own (see `union`).
+CORE_HOURS = 24
 _BASELINE_SPREAD = math.sqrt(1.0 + 1.0 / _BASELINE_DAYS_EFFECTIVE)
 
 
@@ -76,8 +78,9 @@ class Seed:
     end: int
     sign: int  # +1 rise, −1 fall
     z: float  # the window's z (absolute)
-    # The window of the strongest seed joined in (its own, for a single seed).
+    # The window of the strongest seed joined in (its own, for a single seed), and its z.
     core: tuple[int, int] = (-1, -1)
+    core_z: float = 0.0
 
     @property
     def strongest(self) -> tuple[int, int]:
@@ -162,13 +165,29 @@ def event_z(observed: float, usual: float, hours: int, phi: float) -> float:
 
 
 def union(seeds: list[Seed], gap: int) -> list[Seed]:
-    """Seeds of one sign joined where they overlap or lie within `gap` hours."""
+    """Seeds of one sign joined where they overlap or lie within `gap` hours; each keeps
+    the strongest window of at most a day as its core (a four-day window is the most
+    significant for a burst too, since it holds it — but it says little about its level)."""
     out: list[Seed] = []
     for seed in sorted(seeds, key=lambda s: (s.sign, s.start, s.end)):
         last = out[-1] if out else None
         if last is not None and last.sign == seed.sign and seed.start <= last.end + gap + 1:
-            best = last if last.z >= seed.z else seed
-            out[-1] = Seed(last.start, max(last.end, seed.end), seed.sign, best.z, best.strongest)
+            best = max(last, seed, key=_core_rank)
+            core = best.strongest
+            out[-1] = Seed(
+                last.start,
+                max(last.end, seed.end),
+                seed.sign,
+                max(last.z, seed.z),
+                core,
+                best.core_z or best.z,
+            )
         else:
             out.append(seed)
     return out
+
+
+def _core_rank(seed: Seed) -> tuple[bool, float]:
+    """Windows of a day or less first, then the most significant."""
+    start, end = seed.strongest
+    return end - start + 1 <= CORE_HOURS, seed.core_z if seed.core_z else seed.z

@@ -176,7 +176,8 @@ def _follow(
             )
             found = [e for e in found if e not in near]
             episode = merged if merged is not None else max(group, key=lambda e: abs(e.z))
-        found.append(episode)
+        day = base.day[row, min(episode.start, base.day.shape[-1] - 1)]
+        found.append(dataclasses.replace(episode, usual_day=0.0 if np.isnan(day) else float(day)))
     return sorted(found, key=lambda e: e.start)
 
 

@@ -15,6 +15,7 @@ from babel.dates import format_date
 
 from core.clock import localize
 from core.i18n import Translator, catalog
+from core.trends import fmt
 from core.trends.events import Event
 from core.trends.names import Names
 from core.trends.period import HOUR
@@ -23,6 +24,10 @@ from core.trends.period import HOUR
 HOURS_MATTER = dt.timedelta(hours=12)
 # Below this usual count the ratio is no figure a reader can use ("525×"): say "hardly".
 HARDLY = 2.0
+# A key with fewer than this many mentions a day is "hardly mentioned" otherwise.
+RARE_DAY = 3.0
+# …and with fewer than this, not mentioned at all (a hashtag that did not exist).
+NEVER_DAY = 0.1
 MAJORITY = 0.5
 NOTABLE = 0.3
 MAX_RELATED = 3
@@ -92,14 +97,33 @@ def size(t: Translator, event: Event) -> str:
     """ "about 4× the usual" / "hardly mentioned before" / "half the usual"."""
     if event.kind == "drop":
         fewer = 1.0 - event.observed / event.usual if event.usual else 0.0
-        return t(
-            "trends.event.fewer",
-            usual=t.number(event.usual),
-            share=t.percent(fewer),
-        )
+        return t("trends.event.fewer", usual=about(t, event.usual), share=t.percent(fewer))
     if event.usual < HARDLY:
-        return t("trends.event.hardly", usual=t.number(event.usual, 1))
+        if event.usual_day < NEVER_DAY:
+            return t("trends.event.never")
+        if event.usual_day < RARE_DAY:
+            return t("trends.event.hardly", usual=about(t, event.usual_day))
+        # A busy key at night: a ratio to a fraction of a mention would mislead.
+        return t("trends.event.these_hours", usual=about(t, event.usual))
     return t("trends.event.times", ratio=ratio(t, event.ratio))
+
+
+def against_usual(t: Translator, event: Event) -> str:
+    """The size in a few characters: "×4", "−58 %", "new" for a key hardly seen before."""
+    if event.kind == "drop":
+        return fmt.signed_percent(t, event.ratio - 1.0)
+    if event.usual < HARDLY:
+        if event.usual_day < RARE_DAY:
+            return t("trends.event.hardly_short")
+        return t("trends.event.these_hours_short", usual=about(t, event.usual))
+    return t("trends.event.times_short", ratio=ratio(t, event.ratio))
+
+
+def about(t: Translator, value: float) -> str:
+    """A usual count as people say it: 0,7 / 2 / 38 (a tenth only below ten, and only when
+    it is not whole)."""
+    digits = 1 if value < 10 and not float(round(value, 1)).is_integer() else 0
+    return t.number(value, digits)
 
 
 def ratio(t: Translator, value: float) -> str:

@@ -81,6 +81,7 @@ class Event:
     usual: float
     z: float
     ongoing: bool
+    usual_day: float = 0.0
     neg: int = 0
     neu: int = 0
     pos: int = 0
@@ -322,6 +323,7 @@ async def stories(session: AsyncSession, parts: list[Part], *, sample: int = SAM
                 usual=ep.usual,
                 z=ep.z,
                 ongoing=ep.ongoing,
+                usual_day=ep.usual_day,
                 neg=head.neg,
                 neu=head.neu,
                 pos=head.pos,

@@ -50,3 +50,11 @@ def count_change(t: Translator, n: int, prev_n: int) -> str:
         before=t.number(prev_n),
         change=signed_percent(t, change),
     )
+
+
+def signed(t: Translator, value: float, digits: int = 1) -> str:
+    """A number with its sign as typeset: +5,2 / −8,3 / 0 (a z, a net sentiment)."""
+    text = t.number(abs(value), digits)
+    if round(value, digits) == 0:
+        return text
+    return ("+" if value > 0 else MINUS) + text

@@ -217,9 +217,8 @@ async def test_trends_for_a_period_lists_the_events_most_significant_first(db_ur
             if item.facts and "Against the usual" in {f.label for f in item.facts}
         ]
         assert len(events) >= 3
-        shown = [
-            float(next(f.value for f in i.facts if f.label == "Significance (z)")) for i in events
-        ]
+        labels = [next(f.value for f in i.facts if f.label == "Significance (z)") for i in events]
+        shown = [float(z.replace("−", "-")) for z in labels]
         assert [abs(z) for z in shown] == sorted((abs(z) for z in shown), reverse=True)
         titles = " ".join(i.title for i in events)
         assert "firmware" in titles and "shipping" in titles
