@@ -96,8 +96,11 @@ def _sections(ctx: Context, f: BriefFigures, summary: str) -> list[str]:
     lines = event_lines(ctx, f)
     if not f.events:
         # Nothing to open with: the summary heads the brief, and the quiet says so after it.
-        return [summary, *lines]
-    return [*lines, summary]
+        sections = [summary, *lines]
+    else:
+        sections = [*lines, summary]
+    # ↓ The topics section goes here: `sections += <one call returning its lines>`.
+    return sections
 
 
 def event_lines(ctx: Context, f: BriefFigures) -> list[str]:

@@ -116,8 +116,10 @@ def usual(
     blend = n_weeks / (n_weeks + WEEK_PRIOR)
     day = np.where((n_weeks > 0) & ~np.isnan(daily), (1 - blend) * daily + blend * weekly, daily)
     # The rhythm without the two busiest days (an earlier burst is no rhythm).
-    ranked = np.argsort(np.argsort(np.where(np.isnan(past_days), -np.inf, -past_days), axis=-1))
-    pooled = ~np.isnan(past_days) & ((ranked >= 2) | (n[..., None] < 4))
+    filled = np.where(np.isnan(past_days), -np.inf, past_days)
+    busiest = np.zeros(past_days.shape, dtype=bool)
+    np.put_along_axis(busiest, np.argsort(filled, axis=-1)[..., -2:], True, axis=-1)
+    pooled = ~np.isnan(past_days) & (~busiest | (n[..., None] < 4))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(pooled, past_hours, 0.0).sum(axis=-1) / (
             np.where(pooled, past_days, 0.0).sum(axis=-1) / DAY

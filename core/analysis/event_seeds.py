@@ -87,8 +87,22 @@ class Seed:
         return self.core if self.core[0] >= 0 else (self.start, self.end)
 
 
+def windows(
+    counts: FloatArray, base: Usual, config: EventConfig
+) -> dict[int, tuple[FloatArray, FloatArray]]:
+    """Per scale: the observed and the usual sums of the windows ending at each hour."""
+    return {
+        width: (window_sums(counts, width), expected_sums(base, width, config.prior_rate))
+        for width in config.scales
+    }
+
+
 def key_dispersion(
-    counts: FloatArray, base: Usual, period_from: int, config: EventConfig
+    counts: FloatArray,
+    base: Usual,
+    period_from: int,
+    config: EventConfig,
+    sums: dict[int, tuple[FloatArray, FloatArray]] | None = None,
 ) -> FloatArray:
     """φ per key (row), pooled over the scales whose windows usually hold at least
     `_MIN_TYPICAL` mentions (the log of fewer is too skewed to measure a spread on), each
@@ -103,9 +117,9 @@ def key_dispersion(
     fit = period_from if period_from >= week else hours - week if hours >= 2 * week else hours
     total = np.zeros(counts.shape[0])
     weight = np.zeros(counts.shape[0])
+    sums = sums if sums is not None else windows(counts, base, config)
     for width in config.scales:
-        observed = window_sums(counts, width)[:, :fit]
-        expected = expected_sums(base, width, config.prior_rate)[:, :fit]
+        observed, expected = (values[:, :fit] for values in sums[width])
         phi, n = dispersion(observed, expected, width)
         typical = _nanmedian(expected, (~np.isnan(expected)).sum(axis=-1))
         use = (typical >= _MIN_TYPICAL) & (n >= _MIN_RESIDUALS)
@@ -123,12 +137,12 @@ def seeds(
 ) -> tuple[dict[int, list[Seed]], FloatArray]:
     """Per row with any: the significant windows ending within the period; and φ per row."""
     seeds: dict[int, list[Seed]] = {}
+    sums = windows(counts, base, config)
     with np.errstate(invalid="ignore", all="ignore"):
-        phi = key_dispersion(counts, base, period_from, config)
+        phi = key_dispersion(counts, base, period_from, config, sums)
     ends = np.arange(counts.shape[-1])
     for width in config.scales:
-        observed = window_sums(counts, width)
-        expected = expected_sums(base, width, config.prior_rate)
+        observed, expected = sums[width]
         valid = (ends[None, :] >= period_from) & (ends[None, :] - width + 1 >= known_from[:, None])
         with np.errstate(invalid="ignore"):
             # Material first (cheap), then significant only where material.

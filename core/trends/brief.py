@@ -8,7 +8,7 @@ the questions and complaints still waiting for an answer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -137,7 +137,7 @@ async def gather(
     began = first if first is not None and first > period.prev_start else None
     if began is not None:
         totals = {
-            k: replace(t, prev_n=0, prev_neg=0, prev_neu=0, prev_pos=0) for k, t in totals.items()
+            k: t._replace(prev_n=0, prev_neg=0, prev_neu=0, prev_pos=0) for k, t in totals.items()
         }
     every = totals.get("all", Totals())
     rising = {k: movers(totals, kind=k, rising=True) if not began else [] for k in KINDS}

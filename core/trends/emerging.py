@@ -15,14 +15,15 @@ hours a day and a week ago. Their histories are read in one query.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.analysis.trends import DetectorConfig, Signal, detect_latest
+from core.storage import counts
 from core.storage import trends as store
-from core.trends.history import HOUR, dense, history_start
+from core.trends.history import HOUR, history_start
 from core.trends.period import floor_hour
 
 PREFIXES = ("term:", "tag:", "topic:")
@@ -69,7 +70,7 @@ async def exact_spans(
     *,
     now: dt.datetime,
     spans: tuple[dt.timedelta, ...],
-    hourly: Mapping[str, list[float]],
+    hourly: Mapping[str, Sequence[float]],
 ) -> dict[str, tuple[float, ...]]:
     """Each key's mentions in the last `span` before `now`, for each span (whole hours).
 
@@ -88,8 +89,8 @@ async def exact_spans(
             if minutes
             else {}
         )
-        for key, counts in hourly.items():
-            out[key].append(float(sum(counts[-(whole + 1) :]) - cut.get(key, 0)))
+        for key, series in hourly.items():
+            out[key].append(float(sum(series[-(whole + 1) :]) - cut.get(key, 0)))
     return {key: tuple(values) for key, values in out.items()}
 
 
@@ -108,8 +109,9 @@ async def scan(
         return []
     current = floor_hour(now)
     start = history_start(current, config, await store.first_bucket(session=session))
-    rows = await store.counts_by_key(session=session, keys=keys, since=start, until=current + HOUR)
-    histories = {key: dense(rows[key], start, current) for key in keys}
+    size = int((current - start) / HOUR) + 1
+    matrix = await counts.hourly_matrix(session=session, keys=keys, since=start, hours=size)
+    histories = {key: matrix[i] for i, key in enumerate(keys)}
     spans = (config.burst_span, config.trend_span)
     exact = await exact_spans(session, now=now, spans=spans, hourly=histories)
     factors = factors or {}

@@ -28,8 +28,9 @@ import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.analysis.events import Episode, EventConfig, find_all
+from core.storage import counts as count_store
 from core.storage import trends as store
-from core.storage.trends import Brief, Hour, Totals
+from core.storage.trends import Brief, Totals
 from core.text import fold
 from core.trends.period import HOUR, floor_hour
 
@@ -37,9 +38,9 @@ PREFIXES = ("term:", "tag:", "topic:", "intent:")
 # Two weeks before the period: a week of same-hour baselines for its first day, and a week
 # more from which each key's spread is measured.
 LEAD = dt.timedelta(days=14)
-TAGS_BUSIEST = 60
-TAGS_RISING = 60
-TAGS_USUAL = 30
+TAGS_BUSIEST = 40
+TAGS_RISING = 40
+TAGS_USUAL = 20
 MAX_KEYS = 400
 MIN_COUNT = 10
 # Mentions read per episode to tell stories apart and to give their intents.
@@ -154,16 +155,6 @@ def known_from(key: str, counts: np.ndarray, listening: int) -> int:
     return listening if first - listening < 24 else first
 
 
-def _dense(rows: Sequence[Hour], start: dt.datetime, size: int) -> np.ndarray:
-    """[n, neg, neu, pos] per hour from `start` (absent hours are 0)."""
-    out = np.zeros((4, size))
-    for h in rows:
-        i = int((h.bucket - start) / HOUR)
-        if 0 <= i < size:
-            out[:, i] += (h.n, h.neg, h.neu, h.pos)
-    return out
-
-
 async def episodes(
     session: AsyncSession,
     *,
@@ -183,12 +174,10 @@ async def episodes(
     size = int((end - read) / HOUR)
     if size <= 0:
         return []
-    hours = await store.hours(session=session, keys=list(keys), since=read, until=end)
+    counts = await count_store.hourly_matrix(session=session, keys=keys, since=read, hours=size)
     listening = max(0, int((first - read) / HOUR))
     period_from = max(0, int((floor_hour(since) - read) / HOUR))
     fraction = (now - floor_hour(now)) / HOUR if end > now else 1.0
-    cells = np.stack([_dense(hours.get(key, []), read, size) for key in keys])
-    counts = cells[:, 0, :]
     known = np.array([known_from(k, counts[i], listening) for i, k in enumerate(keys)])
     found = find_all(
         counts,
@@ -200,18 +189,23 @@ async def episodes(
     out: list[Part] = []
     for row, eps in found.items():
         for ep in eps:
-            lo, hi = ep.start, ep.end + 1
-            neg, neu, pos = (int(cells[row, slot, lo:hi].sum()) for slot in (1, 2, 3))
+            start, until = read + ep.start * HOUR, read + (ep.end + 1) * HOUR
+            # The sentiment of its hours, counted (only for what was found: few keys).
+            mood = (
+                await store.window_totals(
+                    session=session, start=start, mid=start, end=until, keys=[keys[row]]
+                )
+            ).get(keys[row], Totals())
             out.append(
                 Part(
                     keys[row],
                     ep,
-                    read + ep.start * HOUR,
+                    start,
                     read + ep.peak * HOUR,
-                    read + ep.end * HOUR,
-                    neg,
-                    neu,
-                    pos,
+                    until - HOUR,
+                    mood.neg,
+                    mood.neu,
+                    mood.pos,
                 )
             )
     return out
