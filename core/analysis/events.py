@@ -131,9 +131,14 @@ def find_all(
     out: dict[int, list[Episode]] = {}
     seeded, phis = seeds(counts, base, known_from, period_from, config)
     for row, found_seeds in seeded.items():
-        found = _follow(
-            counts[row], base, row, found_seeds, float(phis[row]), last_fraction, config
-        )
+        found = [
+            e
+            for e in _follow(
+                counts[row], base, row, found_seeds, float(phis[row]), last_fraction, config
+            )
+            # A long window ending in the period still holds an event that ended before it.
+            if e.end >= period_from
+        ]
         if found:
             out[row] = found
     return out

@@ -28,11 +28,13 @@ def unhappy(f: Figures) -> Answer:
         points, reasons = points + 1, [*reasons, "their_churn"]
     change = f.week_change
     if change is not None and change <= FALLING:
-        points, reasons = points + 1, [*reasons, "their_fall"]
+        # Less talk is context, not unhappiness: it tells nothing of why.
+        reasons.append("their_fall")
     if f.open_questions >= OPEN_THREADS:
         reasons.append("their_questions")
-    if not reasons:
-        return Answer("unhappy", NO, ("their_content",))
+    if not points:
+        # Asking is no unhappiness: the answer says so first, with its figures.
+        reasons.insert(0, "their_content")
     return Answer("unhappy", grade(points, 2), tuple(reasons))
 
 

@@ -113,9 +113,15 @@ def against_usual(t: Translator, event: Event) -> str:
     if event.kind == "drop":
         return fmt.signed_percent(t, event.ratio - 1.0)
     if event.usual < HARDLY:
+        if event.usual_day < NEVER_DAY:
+            return t("trends.event.never")
         if event.usual_day < RARE_DAY:
             return t("trends.event.hardly_short")
-        return t("trends.event.these_hours_short", usual=about(t, event.usual))
+        return t(
+            "trends.event.these_hours_short",
+            ratio=ratio(t, event.ratio),
+            usual=about(t, event.usual),
+        )
     return t("trends.event.times_short", ratio=ratio(t, event.ratio))
 
 
