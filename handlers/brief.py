@@ -122,7 +122,8 @@ def event_lines(ctx: Context, f: BriefFigures) -> list[str]:
     lines = [t("trends.brief.events", count=len(shown))]
     lines += ["• " + words.sentence(t, f.names, e, zone, hours=hours) for e in shown]
     if len(f.events) > len(shown):
-        lines.append(t("trends.brief.more_events", count=len(f.events) - len(shown)))
+        more = len(f.events) - len(shown)
+        lines.append(t("trends.brief.more_events", count=more, period=f.period.name))
     return lines
 
 
