@@ -73,7 +73,7 @@ def _period(ctx: Context, f: Figures) -> str:
     end = min(f.end, ctx.now())
     began = ""
     if f.prev_n is None:
-        began = t("trends.assess.period_began", began=_moment(ctx, f.start))
+        began = t("trends.assess.period_began", began=_moment(ctx, f.listening or f.start))
     return t(
         "trends.assess.period",
         start=localize(f.start, zone).strftime(pattern),

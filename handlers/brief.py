@@ -94,11 +94,8 @@ def _sections(ctx: Context, f: BriefFigures, summary: str) -> list[str]:
     the summary, by one call that returns its lines.
     """
     lines = event_lines(ctx, f)
-    if not f.events:
-        # Nothing to open with: the summary heads the brief, and the quiet says so after it.
-        sections = [summary, *lines]
-    else:
-        sections = [*lines, summary]
+    # Nothing to open with: the summary heads the brief, and the quiet says so after it.
+    sections = [*lines, summary] if f.events else [summary, *lines]
     # ↓ The topics section goes here: `sections += <one call returning its lines>`.
     return sections
 

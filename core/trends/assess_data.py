@@ -164,6 +164,7 @@ async def gather(
         week=vol.week,
         prev_week=vol.prev_week,
         first_seen=vol.first_seen,
+        listening=span.began,
         signal=signal,
         questions=sum(m.intent == "question" for m in mentions),
         complaints=sum(m.intent == "complaint" for m in mentions),

@@ -65,6 +65,8 @@ class Figures:
     prev_week: int | None = None
     # When the subject was first mentioned, if within the period after days of silence.
     first_seen: dt.datetime | None = None
+    # When listening began (the period before is compared only when it was listened to).
+    listening: dt.datetime | None = None
     signal: str | None = None  # burst | climb | drop right now, if any
     questions: int = 0
     complaints: int = 0

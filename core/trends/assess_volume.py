@@ -32,7 +32,7 @@ class Window:
 
     start: dt.datetime
     end: dt.datetime
-    began: dt.datetime | None  # listening began within the period
+    began: dt.datetime | None  # when listening began (None: nothing heard yet)
     comparable: bool
 
     @property
@@ -47,7 +47,7 @@ async def window(session: AsyncSession, now: dt.datetime, days: int) -> Window:
     first = await store.first_bucket(session=session)
     if first is not None and first > start:
         return Window(first, end, first, False)
-    return Window(start, end, None, first is not None and first <= start - (end - start))
+    return Window(start, end, first, first is not None and first <= start - (end - start))
 
 
 def counted_volatility(hours: Sequence[store.Hour]) -> float | None:
