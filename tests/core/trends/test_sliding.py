@@ -1,4 +1,4 @@
-""""Now" slides with the clock: the last six hours at 21:01 began at 15:01, and a climb that
+""" "Now" slides with the clock: the last six hours at 21:01 began at 15:01, and a climb that
 filled them does not vanish because a new hour (or a new block of hours) just began."""
 
 from __future__ import annotations
