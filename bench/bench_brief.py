@@ -88,6 +88,7 @@ def generate(
             "source": SOURCES[int(source[i])],
             "matched_terms": "|".join(terms),
             "hashtags": hashtags,
+            "intent": INTENTS[int(intent[i])],  # counted per intent, as the pipeline does
         }
         yield (
             (
@@ -242,8 +243,9 @@ async def fill_postgres(
 async def build_sqlite(rows: int, end: dt.datetime) -> tuple[Path, Path, dt.datetime]:
     """The cached databases (built when missing) and the time their data ends."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    base, tripled = CACHE / f"brief-{rows}.db", CACHE / f"brief-{3 * rows}.db"
-    meta = CACHE / f"brief-{rows}.json"
+    # v2: the counts include the intent keys (a cache built before them is rebuilt).
+    base, tripled = CACHE / f"brief-v2-{rows}.db", CACHE / f"brief-v2-{3 * rows}.db"
+    meta = CACHE / f"brief-v2-{rows}.json"
     if meta.exists() and base.exists() and tripled.exists():
         return base, tripled, dt.datetime.fromisoformat(json.loads(meta.read_text())["end"])
     month = dt.timedelta(days=30)
@@ -324,15 +326,17 @@ async def open_services(url: str, data_end: dt.datetime) -> Any:
     return services
 
 
-async def brief_timings(targets: dict[str, Any], repeat: int, warmup: int = 3) -> dict[str, Any]:
-    """`brief 24h` through the real dispatch, the databases taking turns (so that a busy
-    moment of the machine hits them alike)."""
+async def brief_timings(
+    targets: dict[str, Any], repeat: int, warmup: int = 3, command: str = "brief 24h"
+) -> dict[str, Any]:
+    """`command` (`brief 24h`) through the real dispatch, the databases taking turns (so that
+    a busy moment of the machine hits them alike)."""
     from bot.console.chat import parse_line
     from handlers.dispatch import dispatch
 
     async def brief(services: Any) -> None:
-        reply = await dispatch(services.extras["registry"], services, parse_line("brief 24h", "en"))
-        assert not reply.error and reply.images, reply.sections
+        reply = await dispatch(services.extras["registry"], services, parse_line(command, "en"))
+        assert not reply.error and (reply.images or not command.startswith("brief")), reply.sections
 
     for services in targets.values():
         for _ in range(warmup):
@@ -444,6 +448,11 @@ async def main() -> None:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--postgres", default=PG_DEFAULT)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--also",
+        default="brief 7d,trends,trends 7d",
+        help="more commands timed on the SQLite month (comma-separated; '' for none)",
+    )
     args = parser.parse_args()
     end = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     base, tripled, data_end = await build_sqlite(args.rows, end)
@@ -453,6 +462,11 @@ async def main() -> None:
     quarter = await open_services(f"sqlite+aiosqlite:///{tripled}", data_end)
     results: dict[str, Any] = {
         "sqlite": await brief_timings({"1x": month, "3x": quarter}, args.repeat)
+    }
+    also = [c.strip() for c in args.also.split(",") if c.strip()]
+    extra = {
+        command: (await brief_timings({"1x": month}, max(5, args.repeat // 3), 1, command))["1x"]
+        for command in also
     }
     await close_services(month)
     await close_services(quarter)
@@ -486,6 +500,9 @@ async def main() -> None:
                 f"{alert['median']:.1f} ms, max {alert['max']:.1f} ms ({alert['alerts']} of "
                 f"{alert['trials']} bursts alerted; {alert['analyzer']})"
             )
+    for command, figures in extra.items():
+        print(line(f"sqlite {command}, {rows:,}", figures))
+    results["sqlite_also"] = extra
     print(json.dumps(results, default=str))
 
 

@@ -103,10 +103,21 @@ def unique_in_batch(rows: list[Row]) -> list[Row]:
     return out
 
 
+# The intent that is no intent: the remainder, counted in `all` only.
+UNCOUNTED_INTENT = "other"
+
+
 def count_keys(row: Row) -> list[str]:
-    """The hourly-count keys a mention adds to: all, its source, its terms and hashtags."""
+    """The hourly-count keys a mention adds to: all, its source, its terms and hashtags, and
+    its intent — alone (`intent:complaint`) and per term (`intent:complaint|lumora brew`),
+    so that complaints about one product can be told from talk about it."""
     keys = ["all", f"src:{row['source']}"]
     terms = row["matched_terms"].split(TERM_SEP) if row["matched_terms"] else []
-    keys += [f"term:{t}" for t in terms if not t.startswith("#")]
+    terms = [t for t in terms if not t.startswith("#")]
+    keys += [f"term:{t}" for t in terms]
     keys += [f"tag:{t}" for t in row["hashtags"].split()]
+    intent = row.get("intent")
+    if intent and intent != UNCOUNTED_INTENT:
+        keys.append(f"intent:{intent}")
+        keys += [f"intent:{intent}{TERM_SEP}{t}" for t in terms]
     return keys

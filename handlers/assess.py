@@ -1,14 +1,17 @@
 """`assess TERM`: the four questions before a team engages, answered from the data with the
-figures behind them, ending with engage, watch or leave alone and the reasons."""
+figures behind them, ending with a verdict whose reasons are those figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from core.clock import localize
 from core.reply import Fact, Item, Reply, Request
 from core.text import clean_text, truncate
 from core.trends import assess, fmt
-from core.trends.assess import Answer, Figures
+from core.trends import event_words as words
+from core.trends.assess import Answer, Figures, Verdict
 from core.trends.assess_data import DAYS, gather
 from handlers.args import UsageError, parse
 from handlers.context import Context
@@ -28,26 +31,69 @@ async def assess_command(request: Request, ctx: Context) -> Reply:
     if not term:
         raise UsageError("trends.assess.missing")
     async with ctx.sessions() as session:
-        figures = await gather(session, text=term, now=ctx.now())
+        figures = await gather(session, text=term, now=ctx.now(), days=DAYS)
     verdict = assess.judge(figures)
     t = ctx.t
     values = _values(ctx, figures)
+    title = "title_competitor" if figures.kind == "competitor" else "title"
     return Reply(
-        title=t("trends.assess.title", subject=figures.subject),
-        sections=[
-            t(f"trends.assess.decision.{verdict.decision}")
-            + " "
-            + t(f"trends.assess.because.{verdict.reason}", **values)
-        ],
+        title=t(f"trends.assess.{title}", subject=figures.subject),
+        sections=[_verdict(ctx, verdict, values), _period(ctx, figures)],
         items=[_item(ctx, answer, figures, values) for answer in verdict.answers],
-        footnotes=[
-            t(
-                "trends.assess.basis",
-                days=t.number(DAYS),
-                sample=t.number(figures.sample),
-            )
-        ],
+        footnotes=[_basis(ctx, figures)],
     )
+
+
+def _verdict(ctx: Context, verdict: Verdict, values: dict[str, Any]) -> str:
+    """ "Verdict: engage — 17.4 mentions a day; 47 % are questions or complaints; …": the
+    decision with the figures of the answers that carried it."""
+    t = ctx.t
+
+    def worded(codes: tuple[str, ...]) -> str:
+        return "; ".join(t(f"trends.assess.reason.{r}", **values) for r in codes)
+
+    decision = t(f"trends.assess.decision.{verdict.decision}", **values)
+    pros, cons = verdict.pros(), verdict.cons()
+    if verdict.decision in ("engage", "opening") and pros:
+        detail = worded(pros)
+    elif verdict.decision == "leave" and cons:
+        detail = worded(cons)
+    elif pros and cons:
+        detail = t("trends.assess.pros_cons", pros=worded(pros), cons=worded(cons))
+    else:
+        detail = t(f"trends.assess.because.{verdict.reason}", **values)
+    return f"{decision} — {detail}."
+
+
+def _period(ctx: Context, f: Figures) -> str:
+    """The one period every figure is over, and whether a period before was compared."""
+    t = ctx.t
+    zone = ctx.workspace.schedules.timezone
+    pattern = "%d.%m.%Y %H:%M" if ctx.locale == "de" else "%Y-%m-%d %H:%M"
+    end = min(f.end, ctx.now())
+    began = ""
+    if f.prev_n is None:
+        began = t("trends.assess.period_began", began=_moment(ctx, f.listening or f.start))
+    return t(
+        "trends.assess.period",
+        start=localize(f.start, zone).strftime(pattern),
+        end=localize(end, zone).strftime(pattern),
+        days=_days(f),
+        began=began,
+    )
+
+
+def _moment(ctx: Context, value: dt.datetime) -> str:
+    zone = ctx.workspace.schedules.timezone
+    local = localize(value, zone)
+    return f"{words.day(ctx.t, local)} {local.strftime('%H:%M')}"
+
+
+def _basis(ctx: Context, f: Figures) -> str:
+    t = ctx.t
+    if f.capped:
+        return t("trends.assess.basis_capped", n=t.number(f.n), sample=t.number(f.sample))
+    return t("trends.assess.basis", sample=t.number(f.sample))
 
 
 def _item(ctx: Context, answer: Answer, f: Figures, values: dict[str, Any]) -> Item:
@@ -69,16 +115,22 @@ def _values(ctx: Context, f: Figures) -> dict[str, Any]:
         return pct(t, f.share(count))
 
     rivals = " · ".join(f"{r.name} {t.number(r.n)}" for r in f.rivals)
+    if f.kind == "ours":
+        rivals = " · ".join([f"{f.subject} {t.number(f.n)}", rivals]) if rivals else ""
+    days = _days(f)
     return {
         "subject": f.subject,
-        "days": t.number(f.days),
+        "days": t.number(days, 0 if float(days).is_integer() else 1),
+        "days_text": t("trends.assess.days_text", count=days),
+        "days_count": days,
         "n": t.number(f.n),
-        "prev_n": t.number(f.prev_n),
-        "change": fmt.signed_percent(t, (f.n - f.prev_n) / f.prev_n if f.prev_n else None),
+        "prev_n": t.number(f.prev_n) if f.prev_n is not None else "–",
+        "change": fmt.signed_percent(t, f.change),
         "per_day": t.number(f.per_day, 1),
-        "week": t.number(f.week),
-        "prev_week": t.number(f.prev_week),
+        "week": t.number(f.week) if f.week is not None else "–",
+        "prev_week": t.number(f.prev_week) if f.prev_week is not None else "–",
         "week_change": fmt.signed_percent(t, f.week_change),
+        "first_seen": _moment(ctx, f.first_seen) if f.first_seen else "–",
         "share_all": pct(t, f.share_all),
         "reach": t.number(f.reach),
         "questions": t.number(f.questions),
@@ -96,6 +148,12 @@ def _values(ctx: Context, f: Figures) -> dict[str, Any]:
         "rivals": rivals or "–",
         "net": _net(ctx, f.net),
         "gap": _net(ctx, f.gap),
+        "net_ours": _net(ctx, f.net_ours),
+        "net_theirs": _net(ctx, f.net_theirs),
+        "named_ours": t.number(f.named_ours),
+        "named_theirs": t.number(f.named_theirs),
+        "named_share": share_of(f.named_ours),
+        "sample": t.number(f.sample),
         "own_terms": ", ".join(f.own_terms) or t("trends.brief.none"),
         "buying": t.number(f.buying),
         "buying_share": share_of(f.buying),
@@ -104,8 +162,14 @@ def _values(ctx: Context, f: Figures) -> dict[str, Any]:
         "busy": t.number(assess.BUSY_PER_DAY),
         "some": t.number(assess.SOME_PER_DAY),
         "big_share": t.percent(assess.BIG_SHARE),
-        "signal": t(f"trends.now.kind.{f.signal}") if f.signal else "",
     }
+
+
+def _days(f: Figures) -> float | int:
+    """The period in days as written: whole when it is (30), else to a tenth (13.4), so
+    that a rate a day and the days it is over agree."""
+    days = round(f.days, 1)
+    return int(days) if days.is_integer() else days
 
 
 def _net(ctx: Context, value: float | None) -> str:
@@ -115,23 +179,40 @@ def _net(ctx: Context, value: float | None) -> str:
     return f"+{text}" if value > 0 else f"{fmt.MINUS}{text}" if value < 0 else text
 
 
-LABELS = {
-    "volume": ("mentions", "per_day", "week", "share_all", "reach"),
-    "influence": ("questions", "complaints", "open", "volatility", "voices"),
-    "distinct": ("sov", "rivals", "net", "own_terms"),
-    "dialogue": ("buying", "churn", "complaints", "open_questions"),
-}
+def _labels(question: str, f: Figures) -> tuple[str, ...]:
+    if question == "volume":
+        mentions = "mentions" if f.prev_n is not None else "mentions_alone"
+        out: tuple[str, ...] = (mentions, "per_day")
+        if f.week is not None:
+            out += ("week",)
+        if f.first_seen is not None:
+            out += ("first_seen",)
+        return (*out, "share_all", "reach")
+    if question == "distinct":
+        if f.kind == "ours":
+            return ("rivals", "sov", "net", "own_terms") if f.rivals else ("net", "own_terms")
+        return ("named", "sov", "net_named")
+    return {
+        "influence": ("questions", "complaints", "open", "volatility", "voices"),
+        "dialogue": ("buying", "churn", "complaints", "open_questions"),
+        "unhappy": ("complaints", "churn", "week", "open_questions"),
+        "presence": ("named_with_them", "net_them"),
+        "win": ("churn", "buying", "open_questions"),
+    }[question]
 
 
 def _facts(ctx: Context, question: str, f: Figures, values: dict[str, Any]) -> list[Fact]:
     t = ctx.t
-    labels = LABELS[question]
-    if question == "distinct" and not f.rivals:
-        labels = ("net", "own_terms")
-    return [
-        Fact(
-            t(f"trends.assess.fact.{label}", **values),
-            t(f"trends.assess.value.{label}", **values),
+    out = []
+    for label in _labels(question, f):
+        if label == "week" and f.week is None:
+            continue
+        value_key = "mentions_alone" if label == "mentions_alone" else label
+        fact_key = "mentions" if label == "mentions_alone" else label
+        out.append(
+            Fact(
+                t(f"trends.assess.fact.{fact_key}", **values),
+                t(f"trends.assess.value.{value_key}", **values),
+            )
         )
-        for label in labels
-    ]
+    return out

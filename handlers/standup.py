@@ -19,6 +19,7 @@ from core.standup.report import StandupData, build
 from core.standup.signals import Signal
 from core.storage import audit, conversations
 from core.storage import backlog as store
+from core.trends import event_words as words
 from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import command
@@ -209,6 +210,17 @@ def _signal(ctx: Context, s: Signal) -> str:
     return t("standup.alert_figures", topic=s.topic, kind=kind, n=s.n)
 
 
+def _event_sections(ctx: Context, data: StandupData) -> list[str]:
+    """What happened since the last standup: the events, each in one line with its time."""
+    t = ctx.t
+    zone = ctx.workspace.schedules.timezone
+    if not data.events:
+        return [t("standup.no_events")]
+    lines = [t("standup.events", count=len(data.events))]
+    lines += ["• " + words.sentence(t, data.names, e, zone, hours=True) for e in data.events]
+    return lines
+
+
 def render(ctx: Context, data: StandupData) -> Reply:
     """The standup as a reply: one short section per topic, focus hints last."""
     t = ctx.t
@@ -239,6 +251,7 @@ def render(ctx: Context, data: StandupData) -> Reply:
                 usual_neg=t.percent(usual_neg) if usual_neg is not None else "–",
             )
         )
+    sections += _event_sections(ctx, data)
     if data.signals:
         parts = [_signal(ctx, s) for s in data.signals]
         sections.append(t(f"standup.signals_{data.signals_from}", list="; ".join(parts)))

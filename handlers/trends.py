@@ -16,7 +16,7 @@ from core.alerts.message import (
     what,
 )
 from core.alerts.targets import DEFAULT_LEVEL, KIND, LEVELS, level_of, settings_of
-from core.analysis.trends import DetectorConfig, Signal
+from core.analysis.trends import DetectorConfig
 from core.backlog import ice
 from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
 from core.clock import localize
@@ -26,16 +26,22 @@ from core.storage import alerts as alert_store
 from core.storage import audit, conversations
 from core.storage import backlog as backlog_store
 from core.storage import trends as store
-from core.trends import emerging
+from core.trends import emerging, fmt
+from core.trends import event_words as words
+from core.trends.emerging import Moving
+from core.trends.events import Event, find_events
 from core.trends.fmt import count_change
-from core.trends.names import load_names
-from core.trends.period import HOUR, floor_hour
+from core.trends.names import Names, load_names
+from core.trends.period import HOUR, Period, floor_hour, parse_period
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
 from handlers.registry import action, command
 
 LIMIT = 6
+EVENT_LIMIT = 8
 EXAMPLES = 2
+PERIOD_BUTTONS = ("24h", "7d", "30d")
+ONGOING_WINDOW = "24h"
 RECENT = dt.timedelta(hours=24)
 KINDS = ("burst", "climb", "drop")
 KEY_PREFIXES = ("term:", "tag:", "topic:")
@@ -44,25 +50,29 @@ CONFIGS: dict[str, DetectorConfig] = {lvl: DetectorConfig(sensitivity=lvl) for l
 
 @command("trends", aliases=("trend",), order=21)
 async def trends_command(request: Request, ctx: Context) -> Reply:
-    """What is emerging right now: sudden bursts, slow climbs and drops, with the evidence.
+    """What is moving right now (the last hours, whatever the time) and, for a period, what moved.
 
-    de: Was gerade aufkommt: sprunghafte Anstiege, stetiges Steigen und Einbrüche, mit Belegen.
-    Usage: trends
+    de: Was sich gerade bewegt (die letzten Stunden, egal zu welcher Uhrzeit) und, für einen Zeitraum, was sich bewegt hat.
+    Usage: trends [24h|7d|30d]
     """
-    parse(request.args, max_positional=0)
-    return await trends_reply(request, ctx)
+    parsed = parse(request.args, max_positional=1)
+    return await trends_reply(request, ctx, parsed.positional[0] if parsed.positional else None)
 
 
 @action("trends.now")
 async def trends_button(request: Request, ctx: Context) -> Reply:
     """The "What is emerging now" button under a brief."""
-    return await trends_reply(request, ctx)
+    return await trends_reply(request, ctx, request.action_value or None)
 
 
-async def trends_reply(request: Request, ctx: Context) -> Reply:
-    """Signals of the current hour at this channel's alert sensitivity, with evidence."""
+async def trends_reply(request: Request, ctx: Context, period_text: str | None = None) -> Reply:
+    """What moves now at this channel's alert sensitivity, with evidence; with a period,
+    also the events of that period. Each list most significant first, by the z it shows."""
     t = ctx.t
     now = ctx.now()
+    period = parse_period(period_text, now) if period_text else None
+    if period_text and period is None:
+        raise UsageError("trends.brief.bad_period", value=period_text)
     conv = request.conversation
     async with ctx.sessions() as session:
         sub = await conversations.get_subscription(
@@ -73,14 +83,41 @@ async def trends_reply(request: Request, ctx: Context) -> Reply:
         keys = await emerging.candidates(session, now=now, config=config)
         limits = await alert_store.thresholds(session=session, keys=keys)
         factors = {k: r.factor for k, r in limits.items()}
-        found = await emerging.scan(session, now=now, config=config, factors=factors, keys=keys)
-        items = await _signal_items(ctx, session, found[:LIMIT], factors)
+        moving = await emerging.scan(session, now=now, config=config, factors=factors, keys=keys)
+        # Without a period: the events of the last day that still go on (a climb since
+        # yesterday whose last hour is merely as busy as the hours before it).
+        window = period or parse_period(ONGOING_WINDOW, now)
+        assert window is not None
+        found = await find_events(session, since=window.start, until=window.end, now=now)
+        # What moves now is listed above; its event is the same story.
+        now_keys = {m.signal.key for m in moving[:LIMIT]}
+        events = [
+            e
+            for e in found
+            if not (e.ongoing and e.key in now_keys) and (period is not None or e.ongoing)
+        ]
+        names = await load_names(
+            session,
+            topic_keys=[m.signal.key for m in moving]
+            + [k for e in events for k in (e.key, *e.related, *(c.key for c in e.companions))],
+        )
+        items = await _moving_items(ctx, session, moving[:LIMIT], factors, names)
+        event_items = await _event_items(ctx, session, events[:EVENT_LIMIT], names, period)
         recent = await alert_store.recent_alerts(session=session, since=now - RECENT, limit=5)
     zone = ctx.workspace.schedules.timezone
+    sections = [t("trends.now.header" if moving else "trends.now.quiet")]
+    if period is not None:
+        span = fmt.span(t, period.span, dative=True)
+        heading = "trends.events.header" if events else "trends.events.quiet"
+        event_section = [t(heading, period=span)]
+    else:
+        event_section = [t("trends.events.ongoing")] if events else []
     return Reply(
-        title=t("trends.now.title"),
-        sections=[t("trends.now.header" if found else "trends.now.quiet")],
-        items=items,
+        title=t("trends.now.title")
+        if period is None
+        else t("trends.events.title", period=fmt.span(t, period.span)),
+        sections=sections,
+        items=items + ([Item(title=event_section[0])] if event_section else []) + event_items,
         facts=[
             Fact(
                 alert.title,
@@ -92,28 +129,34 @@ async def trends_reply(request: Request, ctx: Context) -> Reply:
             )
             for alert in recent
         ],
-        footnotes=[t("trends.now.footnote", level=t(f"alerts.level.{level}"))],
+        actions=[
+            Action("trends.now", t("trends.events.button", period=p), p)
+            for p in PERIOD_BUTTONS
+            if period is None or p != period.name
+        ],
+        footnotes=[t("trends.now.footnote", level=t(f"alerts.level.{level}"))]
+        + ([t("trends.events.footnote")] if period is not None else []),
     )
 
 
-async def _signal_items(
+async def _moving_items(
     ctx: Context,
     session: AsyncSession,
-    found: list[tuple[Signal, int]],
+    found: list[Moving],
     factors: dict[str, float],
+    names: Names,
 ) -> list[Item]:
-    """Per signal: what moved, its figures and buttons, then its example mentions."""
+    """Per key moving now: what moved, its figures and buttons, then its example mentions."""
     t = ctx.t
-    now = ctx.now()
-    names = await load_names(session, topic_keys=[s.key for s, _ in found])
     items: list[Item] = []
-    for signal, hours in found:
-        move = Movement.of_signal(signal, hours)
+    for moving in found:
+        signal = moving.signal
+        move = Movement.of_signal(signal, max(1, round(moving.span / HOUR)))
         examples = await store.mentions_for_key(
             session=session,
             key=signal.key,
-            since=move.since,
-            until=floor_hour(now) + HOUR,
+            since=moving.since,
+            until=moving.until,
             limit=EXAMPLES,
         )
         actions = [backlog_action(t, signal.key, signal.kind)]
@@ -121,10 +164,49 @@ async def _signal_items(
             actions.insert(0, Action("draft.create", t("alerts.draft_button"), str(examples[0].id)))
         items.append(
             Item(
-                title=t(f"alerts.title.{signal.kind}", name=names.of(signal.key)),
+                title=t(f"alerts.title.{signal.kind}", name=words.name(t, names, signal.key)),
                 text=what(t, move),
                 facts=tuple(
                     facts(t, move, ctx.workspace.schedules.timezone, factors.get(signal.key, 1.0))
+                ),
+                actions=tuple(actions),
+            )
+        )
+        items += [mention_evidence(t, m) for m in examples]
+    return items
+
+
+async def _event_items(
+    ctx: Context,
+    session: AsyncSession,
+    events: list[Event],
+    names: Names,
+    period: Period | None,
+) -> list[Item]:
+    """Per event of the period: when and how big in one line, its significance, buttons,
+    and the widest-reaching mentions of its hours."""
+    t = ctx.t
+    zone = ctx.workspace.schedules.timezone
+    hours = period is not None and period.span <= dt.timedelta(days=2)
+    items: list[Item] = []
+    for event in events:
+        examples = await store.mentions_for_key(
+            session=session, key=event.key, since=event.start, until=event.until, limit=EXAMPLES
+        )
+        kind = "drop" if event.kind == "drop" else "rise"
+        actions = [backlog_action(t, event.key, event.kind)]
+        if examples:
+            actions.insert(0, Action("draft.create", t("alerts.draft_button"), str(examples[0].id)))
+        items.append(
+            Item(
+                title=t(
+                    f"trends.events.title_{event.kind}{'_ongoing' if event.ongoing else ''}",
+                    name=words.name(t, names, event.key),
+                ),
+                text=words.sentence(t, names, event, zone, hours=hours),
+                facts=(
+                    Fact(t("alerts.fact.z"), fmt.signed(t, event.z)),
+                    Fact(t(f"trends.events.size_{kind}"), words.against_usual(t, event)),
                 ),
                 actions=tuple(actions),
             )

@@ -42,7 +42,7 @@ from core.ports import Notifier
 from core.storage import alerts as alert_store
 from core.storage import claims
 from core.storage import trends as trend_store
-from core.trends.emerging import candidates, span_hours
+from core.trends.emerging import candidates, exact_spans, span_of
 from core.trends.history import HOUR
 from core.trends.names import load_names
 from core.trends.period import floor_hour
@@ -172,7 +172,8 @@ class AlertEngine:
         wanted = [k for k in keys if k.startswith(PREFIXES)]
         if not wanted:
             return []
-        span = max(self.base.trend_span, self.base.burst_span)
+        # The whole hours that hold the sliding window: one more than it spans.
+        span = max(self.base.trend_span, self.base.burst_span) + HOUR
         async with self.sessions() as session:
             recent = await trend_store.counts_by_key(
                 session=session, keys=wanted, since=current + HOUR - span, until=current + HOUR
@@ -206,7 +207,24 @@ class AlertEngine:
                 )
                 if signal is None:
                     continue
-                hours = span_hours(signal, counts, config, factor)
+                # Judged on windows estimated from the hours; confirmed (and reported) on
+                # the windows counted exactly, which is worth a query only now.
+                spans = (config.burst_span, config.trend_span)
+                async with self.sessions() as session:
+                    exact = await exact_spans(session, now=now, spans=spans, hourly={key: counts})
+                signal = detect_latest(
+                    counts,
+                    history.start,
+                    key=key,
+                    config=config,
+                    threshold_multiplier=factor,
+                    now=now,
+                    observed=(exact[key][0], exact[key][1]),
+                )
+                if signal is None:
+                    continue
+                seen = (exact[key][0], exact[key][1])
+                hours = max(1, round(span_of(signal, seen, config, factor) / HOUR))
                 result = await self._fire(signal, level, hours, targets, now, keys.get(key))
                 if result is not None:
                     fired.append(result)
@@ -239,7 +257,8 @@ class AlertEngine:
             )
         if recent is not None:
             return None  # the cooldown: one alert per key and level in that time
-        job, slot = claim_job(signal.key, level), signal.bucket_start.strftime("%Y-%m-%dT%H")
+        # One alert per key, level and clock hour: the windows slide, the claim does not.
+        job, slot = claim_job(signal.key, level), floor_hour(now).strftime("%Y-%m-%dT%H")
         async with session_scope(self.sessions) as session:
             won = await claims.try_claim(
                 session=session, job=job, slot=slot, owner=self.owner, ttl=CLAIM_TTL, now=now

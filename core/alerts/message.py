@@ -91,7 +91,7 @@ def facts(t: Translator, move: Movement, zone: str, factor: float = 1.0) -> list
     growth = None if move.expected <= 0 else move.growth
     out = [
         Fact(t("alerts.fact.change"), fmt.signed_percent(t, growth)),
-        Fact(t("alerts.fact.z"), t.number(move.z, 1)),
+        Fact(t("alerts.fact.z"), fmt.signed(t, move.z)),
         Fact(t("alerts.fact.since"), localize(move.since, zone).strftime("%H:%M")),
     ]
     if factor != 1.0:

@@ -26,8 +26,9 @@ over a *span* ending at that bucket with what the key's own past predicts for th
   and drops `min_count` expected ones in the span; all thresholds scale with the sensitivity,
   the per-key feedback factor and the caller's multiplier.
 
-`detect_series` runs over a whole series (vectorised); `detect_latest` answers for the last,
-possibly partial, bucket and gives the same answer as `detect_series` for a complete bucket.
+`detect_series` runs over a whole series (vectorised); `detect_latest` answers for the spans
+ending *now* (sliding: the last hour, the last six hours, whatever the minute) and gives the
+same answer as `detect_series` for a complete bucket.
 """
 
 from __future__ import annotations
@@ -428,6 +429,20 @@ def detect_series(
     ]
 
 
+def slide(counts: Sequence[float] | FloatArray, elapsed: float) -> FloatArray:
+    """Counts re-bucketed so that the last bucket ends now: bucket k of the result spans the
+    last (1 − elapsed) of bucket k and the first `elapsed` of bucket k + 1 (mentions taken to
+    arrive evenly within a bucket); the last input bucket is the one still filling, counted
+    whole. One bucket shorter than the input.
+    """
+    values = np.asarray(counts, dtype=np.float64)
+    if values.size < 2:
+        return values.copy()
+    head = elapsed * values[1:]
+    head[-1] = values[-1]  # the bucket still filling holds exactly its first `elapsed`
+    return np.asarray((1.0 - elapsed) * values[:-1] + head)
+
+
 def detect_latest(
     history_counts: Sequence[float],
     history_start: datetime,
@@ -436,54 +451,63 @@ def detect_latest(
     config: DetectorConfig,
     threshold_multiplier: float = 1.0,
     now: datetime | None = None,
+    observed: tuple[float, float] | None = None,
 ) -> Signal | None:
     """Whether the last bucket of `history_counts` is significant given the buckets before it.
 
     `history_counts[i]` counts the bucket starting at `history_start + i·config.bucket`; the
-    last one is the current bucket. Pass `now` while it is still filling: its expectation is
-    then scaled by the elapsed fraction, so a quarter-hour of an hourly bucket is compared with
-    a quarter of the usual hour (mentions taken to arrive evenly within a bucket). Without
-    `now` the bucket is taken as complete. Only the last few weeks of history are read, so a
-    call costs well under a millisecond. `threshold_multiplier` (e.g. from feedback) scales
-    all thresholds on top of the configuration's factor for `key`.
+    last one is the current bucket. Pass `now` while it is still filling: the spans then
+    *slide* — the burst span is the last `burst_span` before `now`, the trend span the last
+    `trend_span` — and every earlier bucket and every baseline shifts with them to the same
+    minute of the hour (`slide`), so what is moving does not depend on where the clock stands
+    in a bucket. Without `now` the last bucket is taken as complete, and the answer is the
+    one `detect_series` gives for it. `observed`: the exact counts of the burst and trend
+    spans ending at `now`, when the caller counted them (else they are estimated from the
+    buckets). Only the last few weeks of history are read, so a call costs well under a
+    millisecond. `threshold_multiplier` (e.g. from feedback) scales all thresholds on top
+    of the configuration's factor for `key`.
     """
     total = len(history_counts)
     if total == 0:
         return None
     plan = _plan(config)
     target = total - 1
+    first = max(0, target - plan.reach() - 1)
+    counts = np.asarray(history_counts[first:], dtype=np.float64)
+    last_start = history_start + target * config.bucket
+    if now is not None:
+        elapsed = min(1.0, max((now - last_start) / config.bucket, 0.0))
+        if elapsed < 1.0:
+            if target < 1:
+                return None
+            counts = slide(counts, elapsed)
+            target -= 1
+            last_start = now - config.bucket
     if target < plan.min_history:
         return None
-    # Only the tail that any statistic of the last bucket looks at.
-    first = max(0, target - plan.reach())
-    counts = np.asarray(history_counts[first:], dtype=np.float64)
-    fraction = 1.0
-    if now is not None:
-        elapsed = (now - (history_start + target * config.bucket)) / config.bucket
-        fraction = min(1.0, max(elapsed, 1e-3))
+    counts = counts[-(plan.reach() + 1) :]
     cs = np.concatenate([[0.0], np.cumsum(counts)])
     last = np.array([counts.size - 1], dtype=np.int64)
     scales = []
-    for span in (plan.short, plan.long):
+    for index, span in enumerate((plan.short, plan.long)):
         rows = _residual_rows(last, span, plan)
         needed = rows[rows >= 0][::-1]  # distinct already: target − 1 − k·step
         at = np.concatenate([needed, last])
-        observed = np.full(counts.size, np.nan)
+        seen = np.full(counts.size, np.nan)
         expected = np.full(counts.size, np.nan)
-        observed[at] = _window_sums(cs, at, span)
+        seen[at] = _window_sums(cs, at, span)
         expected[at] = _expected(cs, at, span, plan)
         # The current bucket is no residual of its own spread.
-        residuals = _Residuals.of(observed[:-1], expected[:-1], pad=plan.disp_window + 1)
+        residuals = _Residuals.of(seen[:-1], expected[:-1], pad=plan.disp_window + 1)
         phi = _dispersion(residuals, rows)
-        # A partial bucket is compared with the elapsed share of its own expectation.
-        now_expected = expected[-1:] - (1.0 - fraction) * expected[-1:] / span
-        scales.append(_Scale(observed[-1:], now_expected, phi))
+        now_seen = seen[-1:] if observed is None else np.array([float(observed[index])])
+        scales.append(_Scale(now_seen, expected[-1:], phi))
     short, long = scales
     factor = config.threshold_factor(key) * threshold_multiplier
     verdict = _judge(short, long, factor, config)
     if not verdict.kind[0]:
         return None
-    return _signal(key, verdict, 0, history_start + target * config.bucket)
+    return _signal(key, verdict, 0, last_start)
 
 
 def rank(signals: Iterable[Signal]) -> list[Signal]:

@@ -15,6 +15,12 @@ from core.standup.focus import Hint, ItemRef, focus
 from core.standup.signals import Signal, new_signals
 from core.storage import backlog as store
 from core.storage import watch
+from core.trends.events import Event, find_events
+from core.trends.names import Names, load_names
+from core.trends.period import HOUR, floor_hour
+
+# Events named in a standup: the strongest of the day, told in the order they happened.
+EVENTS_SHOWN = 3
 
 
 @dataclass
@@ -38,6 +44,9 @@ class StandupData:
     blocked: list[BacklogItem] = field(default_factory=list)
     sprint: SprintSummary | None = None
     hints: list[Hint] = field(default_factory=list)
+    # What rose or fell since the last standup (strongest first), and their names.
+    events: list[Event] = field(default_factory=list)
+    names: Names = field(default_factory=Names)
 
 
 def _refs(items: list[BacklogItem]) -> list[ItemRef]:
@@ -56,6 +65,13 @@ async def _sprint(session: AsyncSession, now: dt.datetime) -> tuple[SprintSummar
     return SprintSummary(sprint, remaining, done, days_left), todo
 
 
+async def _events(session: AsyncSession, since: dt.datetime, now: dt.datetime) -> list[Event]:
+    """The strongest events that reached into [since, now), oldest first."""
+    found = await find_events(session, since=since, until=floor_hour(now) + HOUR, now=now)
+    strongest = sorted(found, key=lambda e: (-e.score, e.key))[:EVENTS_SHOWN]
+    return sorted(strongest, key=lambda e: (e.start, e.key))
+
+
 async def build(session: AsyncSession, *, since: dt.datetime, now: dt.datetime) -> StandupData:
     """The standup for [since, now)."""
     names = {t.canonical or t.normalized: t.term for t in await watch.list_terms(session=session)}
@@ -69,6 +85,13 @@ async def build(session: AsyncSession, *, since: dt.datetime, now: dt.datetime) 
     top = await store.list_items(session=session, states=("todo",), limit=1)
     data = StandupData(
         since, now, volume, source, signals, drafts, done, in_progress, blocked, sprint
+    )
+    data.events = await _events(session, since, now)
+    data.names = await load_names(
+        session,
+        topic_keys=[
+            k for e in data.events for k in (e.key, *e.related, *(c.key for c in e.companions))
+        ],
     )
     data.hints = focus(
         volume=volume,

@@ -32,6 +32,7 @@ async def rebuild_counts(*, session: AsyncSession, batch: int = 5000) -> int:
                 col(Mention.hashtags),
                 col(Mention.sentiment),
                 col(Mention.reach),
+                col(Mention.intent),
             )
             .where(col(Mention.id) > last_id)
             .order_by(col(Mention.id))
@@ -41,8 +42,10 @@ async def rebuild_counts(*, session: AsyncSession, batch: int = 5000) -> int:
         if not rows:
             return total
         tally_rows = []
-        for mid, source, published, terms, tags, sentiment, reach in rows:
-            keys = count_keys({"source": source, "matched_terms": terms, "hashtags": tags})
+        for mid, source, published, terms, tags, sentiment, reach, intent in rows:
+            keys = count_keys(
+                {"source": source, "matched_terms": terms, "hashtags": tags, "intent": intent}
+            )
             tally_rows.append((published, keys, sentiment, reach))
             last_id = mid
         await add_counts(session=session, increments=tally(tally_rows))

@@ -10,23 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, literal, or_, select, true
+from sqlalchemy import and_, func, literal, or_, select, true
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.ingest_rows import TERM_SEP, count_keys
 from core.models import HourlyCount, Mention
 from core.models_drafts import Draft
 from core.models_trends import MentionTopic
-from core.pipeline import TERM_SEP
 
 VOICE_INTENTS = ("question", "complaint")
 
 
-@dataclass(frozen=True)
-class Totals:
-    """One key's counts in a window and in the period before it."""
+class Totals(NamedTuple):
+    """One key's counts in a window and in the period before it (a tuple: a brief builds
+    one per key, thousands of them)."""
 
     n: int = 0
     neg: int = 0
@@ -164,12 +164,23 @@ async def first_bucket(*, session: AsyncSession) -> dt.datetime | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+def _term_filter(term: str) -> Any:
+    haystack = TERM_SEP + col(Mention.matched_terms) + TERM_SEP
+    return haystack.contains(f"{TERM_SEP}{term}{TERM_SEP}", autoescape=True)
+
+
 def _key_filter(key: str) -> object | None:
-    """A WHERE clause for mentions counted under a `term:` or `tag:` key (None: other kinds)."""
+    """A WHERE clause for mentions counted under a `term:`, `tag:`, `src:`, `intent:` or
+    `all` key (None: other kinds)."""
     kind, _, value = key.partition(":")
     if kind == "term":
-        haystack = TERM_SEP + col(Mention.matched_terms) + TERM_SEP
-        return haystack.contains(f"{TERM_SEP}{value}{TERM_SEP}", autoescape=True)
+        return _term_filter(value)
+    if kind == "intent":
+        intent, _, term = value.partition(TERM_SEP)
+        if not intent:
+            return None
+        clause = col(Mention.intent) == intent
+        return and_(clause, _term_filter(term)) if term else clause
     if kind == "tag":
         return (" " + col(Mention.hashtags) + " ").contains(f" {value} ", autoescape=True)
     if kind == "src":
@@ -177,6 +188,57 @@ def _key_filter(key: str) -> object | None:
     if kind == "all":
         return true()
     return None
+
+
+def _key_mentions(key: str, since: dt.datetime, until: dt.datetime) -> Any:
+    """The WHERE clauses of the mentions behind a count key in [since, until) (near-
+    duplicates left out); None for a key no mention can be found by."""
+    where: list[Any] = [
+        col(Mention.published_at) >= since,
+        col(Mention.published_at) < until,
+        col(Mention.dup_of).is_(None),
+    ]
+    kind, _, value = key.partition(":")
+    if kind == "topic":
+        if not value.isdigit():
+            return None
+        ids = select(col(MentionTopic.mention_id)).where(
+            col(MentionTopic.topic_id) == int(value),
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+        )
+        return [*where, col(Mention.id).in_(ids)]
+    clause = _key_filter(key)
+    return None if clause is None else [*where, clause]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What an event needs of one mention: who it is, what it wants, how it sounds."""
+
+    id: int
+    intent: str | None
+    sentiment: str | None
+
+
+async def mention_briefs(
+    *, session: AsyncSession, key: str, since: dt.datetime, until: dt.datetime, limit: int = 2000
+) -> list[Brief]:
+    """Id, intent and sentiment of the mentions behind a count key in [since, until),
+    near-duplicates left out, newest first (at most `limit`)."""
+    where = _key_mentions(key, since, until)
+    if where is None:
+        return []
+    stmt = (
+        select(col(Mention.id), col(Mention.intent), col(Mention.sentiment))
+        .where(*where)
+        .order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
+        .limit(limit)
+    )
+    return [
+        Brief(int(i), intent, sentiment)
+        for i, intent, sentiment in (await session.execute(stmt)).all()
+    ]
 
 
 async def mentions_for_key(
@@ -193,26 +255,10 @@ async def mentions_for_key(
     Widest reach first, or newest first with `newest` (which stops early on a long window).
     Topic keys (`topic:<id>`) read the topic assignments.
     """
-    stmt = select(Mention).where(
-        col(Mention.published_at) >= since,
-        col(Mention.published_at) < until,
-        col(Mention.dup_of).is_(None),
-    )
-    kind, _, value = key.partition(":")
-    if kind == "topic":
-        if not value.isdigit():
-            return []
-        ids = select(col(MentionTopic.mention_id)).where(
-            col(MentionTopic.topic_id) == int(value),
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-        )
-        stmt = stmt.where(col(Mention.id).in_(ids))
-    else:
-        clause = _key_filter(key)
-        if clause is None:
-            return []
-        stmt = stmt.where(clause)  # type: ignore[arg-type]
+    where = _key_mentions(key, since, until)
+    if where is None:
+        return []
+    stmt = select(Mention).where(*where)
     if newest:
         stmt = stmt.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
     else:
@@ -296,3 +342,31 @@ async def hour_counts(
         col(hc.bucket) == bucket, or_(*(col(hc.key).like(f"{p}%") for p in prefixes))
     )
     return {str(k): int(n) for k, n in (await session.execute(stmt)).all()}
+
+
+async def slice_counts(
+    *, session: AsyncSession, since: dt.datetime, until: dt.datetime
+) -> dict[str, int]:
+    """Every count key's mentions published in [since, until) — a slice within one hour,
+    counted as the pipeline counts (`count_keys`, near-duplicates included) plus the topic
+    of each. Sliding windows take it off a partial hour of the hourly counts."""
+    stmt = (
+        select(
+            col(Mention.source),
+            col(Mention.matched_terms),
+            col(Mention.hashtags),
+            col(Mention.intent),
+            col(MentionTopic.topic_id),
+        )
+        .outerjoin(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
+        .where(col(Mention.published_at) >= since, col(Mention.published_at) < until)
+    )
+    out: dict[str, int] = {}
+    for source, terms, tags, intent, topic in (await session.execute(stmt)).all():
+        row = {"source": source, "matched_terms": terms, "hashtags": tags, "intent": intent}
+        keys = count_keys(row)
+        if topic is not None:
+            keys.append(f"topic:{topic}")
+        for key in keys:
+            out[key] = out.get(key, 0) + 1
+    return out

@@ -1,25 +1,51 @@
-"""Should we engage? Four questions answered from the data, then engage, watch or leave alone.
+"""Should we engage? Four questions answered from the data, then a verdict whose reasons are
+the figures shown.
 
-1. Is it discussed often? Volume per day, its share of all mentions, the trend over the
-   last week, a burst or climb right now.
+Every figure is over one period (`Figures.start`…`end`, the last 30 days or since listening
+began), and the answer says which.
+
+For our brand, a product of ours, a topic or a hashtag:
+
+1. Is it discussed often? Mentions a day over the period, their share of all mentions, the
+   last seven days against the seven before, an event in the period, a move right now.
 2. Can we influence the discussion? Questions and complaints, open threads, how much the
-   sentiment swings from day to day, and whether many voices talk or a few dominate.
-3. Do we stand apart from the competitors? Share of voice, words only our side's mentions
-   use, and the sentiment gap.
-4. Can dialogue win or keep customers? Buying intent, churn signals, complaints and
-   questions we could answer.
+   sentiment swings from day to day, whether many voices talk or a few dominate.
+3. Do we stand apart? For our brand or product: our share of the talk against the
+   competitors, words only our mentions use, the sentiment gap. For a topic: who is named
+   in it — our share of the mentions that name a brand, and how those naming us sound
+   against those naming a competitor.
+4. Can dialogue win or keep customers? Buying intent, churn signals, complaints, open
+   questions.
 
-Each answer is yes, partly or no with the reasons (codes that the chat words with the
-figures). Engage when people talk about it and we can influence it, and the four answers
-together are strong; leave it alone when hardly anyone talks about it, or when there is
-neither influence nor dialogue to be had; watch otherwise.
+For a competitor the question is whether their talk is an opening for us:
+
+1. Is it discussed often? (as above)
+2. Are their customers unhappy or asking? Complaints, churn signals and questions about
+   them, and whether their volume is falling.
+3. Are we part of their conversation? The share of their mentions that also name us, and
+   our net sentiment against theirs.
+4. Can dialogue win customers? Churn signals and buying intent in their talk, questions
+   nobody answered.
+
+Each answer is yes, partly or no with the reasons (codes the chat words with the figures).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from core.trends.assess_figures import (
+    AGAINST,
+    NO,
+    PARTLY,
+    YES,
+    Answer,
+    Figures,
+    Rival,
+    Verdict,
+    grade,
+)
 
-YES, PARTLY, NO = "yes", "partly", "no"
+__all__ = ["AGAINST", "Answer", "Figures", "Rival", "Verdict", "judge"]
+
 POINTS = {YES: 2, PARTLY: 1, NO: 0}
 ENGAGE_POINTS = 6
 
@@ -32,95 +58,13 @@ OPEN_THREADS = 3
 VOLATILE = 0.3
 BROAD_AUTHORS = 10
 NARROW_TOP5 = 0.5
-LEADING_SOV = 0.5
+LEADING = 0.5
+HEARD = 0.25
 GAP = 0.1
 OWN_TERMS = 3
 DIALOGUE_SIGNALS = 5
 DIALOGUE_SHARE = 0.05
 COMPLAINT_SHARE = 0.1
-
-
-@dataclass(frozen=True)
-class Rival:
-    name: str
-    n: int
-    net: float | None
-
-
-@dataclass
-class Figures:
-    """Everything the four answers rest on, over `days` days (mention figures over `sample`)."""
-
-    subject: str
-    days: int
-    n: int
-    prev_n: int
-    week: int
-    prev_week: int
-    share_all: float | None
-    reach: int
-    signal: str | None  # burst | climb | drop right now, if any
-    sample: int
-    capped: bool
-    questions: int = 0
-    complaints: int = 0
-    open_threads: int = 0
-    open_questions: int = 0
-    volatility: float | None = None
-    authors: int = 0
-    top_voices: list[tuple[str, int]] = field(default_factory=list)
-    top5_share: float | None = None
-    net: float | None = None
-    rivals: list[Rival] = field(default_factory=list)
-    own_terms: list[str] = field(default_factory=list)
-    buying: int = 0
-    churn: int = 0
-
-    @property
-    def per_day(self) -> float:
-        return self.n / self.days if self.days else 0.0
-
-    @property
-    def week_change(self) -> float | None:
-        return (self.week - self.prev_week) / self.prev_week if self.prev_week else None
-
-    def share(self, count: int) -> float | None:
-        return count / self.sample if self.sample else None
-
-    @property
-    def voice_share(self) -> float | None:
-        """Our share of the talk against the competitors together (None without any)."""
-        if not self.rivals:
-            return None
-        total = self.n + sum(r.n for r in self.rivals)
-        return self.n / total if total else None
-
-    @property
-    def gap(self) -> float | None:
-        """Net sentiment minus the competitors' mention-weighted net sentiment."""
-        scored = [(r.net, r.n) for r in self.rivals if r.net is not None and r.n]
-        if self.net is None or not scored:
-            return None
-        theirs = sum(net * n for net, n in scored) / sum(n for _, n in scored)
-        return self.net - theirs
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str  # volume | influence | distinct | dialogue
-    grade: str
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    decision: str  # engage | watch | leave
-    reason: str
-    answers: tuple[Answer, ...]
-
-
-def _grade(points: int, yes: int, partly: int = 1) -> str:
-    return YES if points >= yes else PARTLY if points >= partly else NO
 
 
 def volume(f: Figures) -> Answer:
@@ -131,9 +75,12 @@ def volume(f: Figures) -> Answer:
         reasons.append("some")
     if f.share_all is not None and f.share_all >= BIG_SHARE:
         reasons.append("big_share")
-    change = f.week_change
-    if f.week >= BUSY_PER_DAY and (change is None or change >= RISING):
-        reasons.append("rising")
+    if f.first_seen is not None and f.n:
+        reasons.append("new")
+    elif f.week is not None and f.week >= BUSY_PER_DAY:
+        change = f.week_change
+        if change is not None and change >= RISING:
+            reasons.append("rising")
     if f.signal in ("burst", "climb"):
         reasons.append(f"signal_{f.signal}")
     if not reasons:
@@ -157,31 +104,51 @@ def influence(f: Figures) -> Answer:
     if not f.authors:
         negatives["broad"] = "no_authors"  # the sources named no authors
     reasons = [k if ok else negatives[k] for k, ok in checks.items()]
-    return Answer("influence", _grade(sum(checks.values()), 3), tuple(reasons))
+    # The strongest first: what the verdict quotes.
+    reasons.sort(key=lambda r: r not in checks or not checks[r])
+    return Answer("influence", grade(sum(checks.values()), 3), tuple(reasons))
+
+
+def _voice_reason(f: Figures) -> tuple[str, int]:
+    share = f.voice_share
+    if share is None:
+        return ("nobody_named" if f.kind != "ours" else "no_rivals"), 0
+    if f.kind != "ours" and not f.named_theirs:
+        return "only_us", 1  # the talk is about us alone: nobody to stand apart from
+    if f.kind != "ours" and not f.named_ours:
+        return "only_them", -1
+    if share >= LEADING:
+        return "leading", 1
+    if share >= HEARD:
+        return "heard", 0
+    return "trailing", -1
 
 
 def distinct(f: Figures) -> Answer:
-    if not f.rivals:
+    """Do we stand apart? The grade follows the share of voice: a minority share is never
+    a yes, whatever the words and the mood."""
+    if f.kind == "ours" and not f.rivals:
         return Answer("distinct", PARTLY, ("no_rivals",))
-    points = 0
-    reasons: list[str] = []
-    share = f.voice_share
-    if share is not None and share >= LEADING_SOV:
-        points, reasons = points + 1, [*reasons, "leading"]
-    else:
-        reasons.append("trailing")
+    voice, points = _voice_reason(f)
+    reasons = [voice]
     gap = f.gap
     if gap is not None and gap >= GAP:
         points, reasons = points + 1, [*reasons, "warmer"]
     elif gap is not None and gap <= -GAP:
         points, reasons = points - 1, [*reasons, "colder"]
-    else:
+    elif gap is not None:
         reasons.append("even")
-    if len(f.own_terms) >= OWN_TERMS:
-        points, reasons = points + 1, [*reasons, "own_terms"]
-    else:
-        reasons.append("few_own_terms")
-    return Answer("distinct", _grade(points, 2), tuple(reasons))
+    if f.kind == "ours":
+        if len(f.own_terms) >= OWN_TERMS:
+            points, reasons = points + 1, [*reasons, "own_terms"]
+        else:
+            reasons.append("few_own_terms")
+    result = grade(points, 2)
+    if voice not in ("leading", "only_us") and result == YES:
+        result = PARTLY
+    if voice == "nobody_named":
+        result = PARTLY if result == NO else result
+    return Answer("distinct", result, tuple(reasons))
 
 
 def dialogue(f: Figures) -> Answer:
@@ -203,7 +170,11 @@ def dialogue(f: Figures) -> Answer:
 
 
 def judge(f: Figures) -> Verdict:
-    """The four answers and the decision."""
+    """The four answers and the decision (a competitor: whether its talk is an opening)."""
+    if f.kind == "competitor":
+        from core.trends.assess_competitor import judge_competitor
+
+        return judge_competitor(f, volume(f))
     answers = (volume(f), influence(f), distinct(f), dialogue(f))
     grades = {a.question: a.grade for a in answers}
     total = sum(POINTS[a.grade] for a in answers)

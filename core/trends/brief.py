@@ -8,7 +8,7 @@ the questions and complaints still waiting for an answer.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +20,8 @@ from core.storage import sources as source_store
 from core.storage import trends as store
 from core.storage.trends import Totals
 from core.trends.coverage import Coverage, coverage
+from core.trends.events import PREFIXES as EVENT_PREFIXES
+from core.trends.events import Event, find_events
 from core.trends.movers import KINDS, Mover, movers
 from core.trends.names import Names, load_names
 from core.trends.period import Period
@@ -82,6 +84,8 @@ class BriefFigures:
     names: Names = field(default_factory=Names)
     # When listening began, if within the period before (then nothing is compared).
     began: dt.datetime | None = None
+    # What happened: the stories that rose or fell, most significant first.
+    events: list[Event] = field(default_factory=list)
 
     @property
     def comparable(self) -> bool:
@@ -118,11 +122,13 @@ async def gather(
     period: Period,
     workspace: Workspace,
     settings: Settings,
+    now: dt.datetime,
     points: list[Point] | None = None,
 ) -> BriefFigures:
-    """All figures of a brief for `period` (`points`: the chart's steps, if read already)."""
+    """All figures of a brief for `period` at `now` (`points`: the chart's steps, if read
+    already)."""
     # Every key: all, src:, term:, tag: and topic: are all needed.
-    totals = await store.window_totals(
+    raw = totals = await store.window_totals(
         session=session, start=period.prev_start, mid=period.start, end=period.end
     )
     first = await store.first_bucket(session=session)
@@ -131,12 +137,22 @@ async def gather(
     began = first if first is not None and first > period.prev_start else None
     if began is not None:
         totals = {
-            k: replace(t, prev_n=0, prev_neg=0, prev_neu=0, prev_pos=0) for k, t in totals.items()
+            k: t._replace(prev_n=0, prev_neg=0, prev_neu=0, prev_pos=0) for k, t in totals.items()
         }
     every = totals.get("all", Totals())
     rising = {k: movers(totals, kind=k, rising=True) if not began else [] for k in KINDS}
     falling = {k: movers(totals, kind=k, rising=False) if not began else [] for k in KINDS}
+    # The events are found in the counts as read (before any comparison was blanked out):
+    # their usual level is the same hours on the days before each, not the period before.
+    events = await find_events(
+        session,
+        since=period.start,
+        until=period.end,
+        now=now,
+        totals={k: t for k, t in raw.items() if k.startswith(EVENT_PREFIXES)},
+    )
     topic_keys = [m.key for group in (*rising.values(), *falling.values()) for m in group]
+    topic_keys += [k for e in events for k in (e.key, *e.related, *(c.key for c in e.companions))]
     names = await load_names(session, topic_keys=[k for k in topic_keys if k.startswith("topic:")])
     overall, each = shares(totals, ours=names.ours(), competitors=names.competitors())
     if points is None:
@@ -177,4 +193,5 @@ async def gather(
         points=points,
         names=names,
         began=began,
+        events=events,
     )

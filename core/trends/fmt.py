@@ -24,10 +24,8 @@ def points(t: Translator, delta: float | None) -> str:
     if delta is None:
         return t("trends.fmt.no_comparison")
     value = round(delta * 100)
-    if value == 0:
-        return t("trends.fmt.points", value="±0")
-    sign = "+" if value > 0 else MINUS
-    return t("trends.fmt.points", value=f"{sign}{t.number(abs(value))}")
+    sign = "±" if value == 0 else "+" if value > 0 else MINUS
+    return t("trends.fmt.points", sign=sign, count=abs(value))
 
 
 def share(t: Translator, value: float | None) -> str:
@@ -52,3 +50,11 @@ def count_change(t: Translator, n: int, prev_n: int) -> str:
         before=t.number(prev_n),
         change=signed_percent(t, change),
     )
+
+
+def signed(t: Translator, value: float, digits: int = 1) -> str:
+    """A number with its sign as typeset: +5,2 / −8,3 / 0 (a z, a net sentiment)."""
+    text = t.number(abs(value), digits)
+    if round(value, digits) == 0:
+        return text
+    return ("+" if value > 0 else MINUS) + text

@@ -129,7 +129,7 @@ def test_threshold_multiplier_suppresses_a_borderline_signal() -> None:
     assert latest(counts, config=replace(CONFIG, sensitivity="high")) is not None
 
 
-def test_partial_bucket_is_compared_with_the_elapsed_share() -> None:
+def test_spans_slide_with_the_clock_a_quarter_hour_into_a_bucket() -> None:
     lam = daily_rates(21)
     counts = poisson(lam)
     now = T0 + (len(counts) - 1) * HOUR + timedelta(minutes=15)
@@ -138,7 +138,38 @@ def test_partial_bucket_is_compared_with_the_elapsed_share() -> None:
     counts[-1] = round(lam[-1] * 6)  # six hours' worth in fifteen minutes
     signal = latest(counts, now=now)
     assert signal is not None and signal.kind == "burst"
-    assert signal.expected < lam[-1] / 2
+    # The burst span is the last hour before now (three quarters of the previous bucket and
+    # the quarter of this one), compared with a whole usual hour at that time of day.
+    assert signal.bucket_start == now - HOUR
+    assert signal.observed == pytest.approx(0.75 * counts[-2] + counts[-1])
+    assert lam[-2] / 2 < signal.expected < 2 * lam[-1]
+
+
+def test_a_climb_does_not_vanish_when_a_new_bucket_begins() -> None:
+    """The hour turns; the new bucket is empty so far. The six hours before now still climb."""
+    lam = daily_rates(21)
+    counts = poisson(lam, seed=2)
+    counts[-7:-1] = np.round(lam[-7:-1] * np.linspace(2.0, 4.0, 6))  # six hours rising
+    counts[-1] = 0  # one minute into the new bucket, nothing yet
+    before = latest(counts[:-1], now=T0 + (len(counts) - 2) * HOUR + timedelta(minutes=59))
+    assert before is not None and before.kind in ("climb", "burst")
+    for minute in (1, 5, 20):
+        now = T0 + (len(counts) - 1) * HOUR + timedelta(minutes=minute)
+        signal = latest(counts, now=now)
+        assert signal is not None, minute
+        assert signal.kind in ("climb", "burst")
+
+
+def test_exact_span_counts_replace_the_estimate() -> None:
+    lam = daily_rates(21)
+    counts = poisson(lam, seed=3)
+    counts[-1] = round(lam[-1] * 6)
+    now = T0 + (len(counts) - 1) * HOUR + timedelta(minutes=30)
+    estimated = latest(counts, now=now)
+    exact = latest(counts, now=now, observed=(counts[-1] + 3.0, counts[-6:].sum() + 3.0))
+    assert estimated is not None and exact is not None
+    assert exact.observed == counts[-1] + 3.0
+    assert exact.z > estimated.z or exact.observed != estimated.observed
 
 
 def test_series_and_latest_agree_bucket_by_bucket() -> None:

@@ -61,11 +61,14 @@ async def test_assess_answers_the_four_questions(services: Any) -> None:
     reply = await ask(services, "assess Lumora Brew")
     assert not reply.error
     assert reply.title == "Should we engage with “Lumora Brew”?"
-    assert reply.sections[0].split(".")[0] in (
+    assert reply.sections[0].split(" — ")[0] in (
         "Verdict: engage",
         "Verdict: watch",
         "Verdict: leave alone",
     )
+    # Every figure is over one period, and the answer says which.
+    assert reply.sections[1].startswith("All figures: ")
+    assert "(13.4 days)" in reply.sections[1]  # since listening began, 14 days ago
     questions = [item.title for item in reply.items]
     assert questions == [
         "1. Is it discussed often?",
@@ -75,23 +78,35 @@ async def test_assess_answers_the_four_questions(services: Any) -> None:
     ]
     facts = {f.label: f.value for item in reply.items for f in item.facts}
     # 14 days × 7 mentions of Lumora Brew (the Kaffeeko comparison names it too).
-    assert facts["Mentions (30 days)"].startswith("98 ")
+    assert facts["Mentions"].startswith("98 ")
+    assert facts["A day"] == "7.3 (average over 13.4 days)"  # 98 over the same 13.4 days
     assert facts["Buying intent"].startswith("14 ")
     assert facts["Churn signals"].startswith("14 ")
     assert facts["Words only ours"].startswith("crema")
-    assert "Kaffeeko 28" in facts["Competitors' mentions"]
+    assert "Kaffeeko 28" in facts["Mentions (us and the competitors)"]
     assert reply.items[3].text.startswith("Yes:")
 
 
 async def test_assess_in_german_and_by_hashtag_or_search(services: Any) -> None:
     german = await ask(services, "assess Kaffeeko", locale="de")
-    assert german.title == "Sollen wir bei „Kaffeeko“ einsteigen?"
-    assert german.items[0].title == "1. Wird oft darüber gesprochen?"
+    # A competitor's talk is judged as an opening for us, not as something to join.
+    assert german.title == "Sind die Gespräche über „Kaffeeko“ eine Chance für uns?"
+    assert [i.title for i in german.items] == [
+        "1. Wird oft darüber gesprochen?",
+        "2. Ist ihre Kundschaft unzufrieden oder fragt nach?",
+        "3. Sind wir Teil ihres Gesprächs?",
+        "4. Kann Dialog ihre Kundschaft gewinnen?",
+    ]
+    assert "einsteigen" not in german.sections[0]
     searched = await ask(services, "assess Mühle")
     facts = {f.label: f.value for item in searched.items for f in item.facts}
-    assert facts["Mentions (30 days)"].startswith("56 ")  # found by full-text search
+    assert facts["Mentions"].startswith("56 ")  # found by full-text search
+    # Another form of the word finds the same mentions.
+    plural = await ask(services, "assess Mühlen")
+    plural_facts = {f.label: f.value for item in plural.items for f in item.facts}
+    assert plural_facts["Mentions"].startswith("56 ")
     nothing = await ask(services, "assess Teekanne")
-    assert nothing.sections[0].startswith("Verdict: leave alone. Hardly anyone talks about")
+    assert nothing.sections[0].startswith("Verdict: leave alone — only 0 mentions in 13.4 days")
 
 
 async def test_assess_needs_a_term(services: Any) -> None:

@@ -55,7 +55,9 @@ async def test_trends_shows_what_moves_with_evidence_and_buttons(services: Any) 
     assert reply.title == "What is emerging now"
     signal = reply.items[0]
     assert signal.title == "Entkalken: sudden burst"
-    assert signal.text.startswith("30 mentions in this hour so far; about")
+    # The last hour before now: the 30 new ones and the two the hour before counted after
+    # 11:40 (the history here is counts without mentions, so all of that hour counts).
+    assert signal.text.startswith("32 mentions in the last hour; about")
     assert [a.id for a in signal.actions] == ["draft.create", "trends.to_backlog"]
     assert json.loads(signal.actions[1].value) == {"key": "term:entkalken", "kind": "burst"}
     examples = reply.items[1:3]
@@ -66,7 +68,9 @@ async def test_trends_shows_what_moves_with_evidence_and_buttons(services: Any) 
 async def test_quiet_times_say_so(services: Any) -> None:
     await write_history(services, "term:entkalken", [2] * 240, end=CURRENT)
     reply = await ask(services, "trends", locale="de")
-    assert reply.sections == ["Gerade steigt, klettert oder bricht nichts deutlich ein."]
+    assert reply.sections == [
+        "In den letzten Stunden bis jetzt steigt, klettert oder bricht nichts deutlich ein."
+    ]
     assert reply.items == []
 
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from core.trends import assess
+from core.trends import assess, stems
 from core.trends.assess import Figures, Rival
 from core.trends.assess_data import own_terms, volatility
 from core.trends.lexicon import buying_intent, churn_signal
+
+START = dt.datetime(2026, 11, 7)
+END = dt.datetime(2026, 12, 7)
 
 
 def figures(**changes: object) -> Figures:
     base: dict[str, object] = {
         "subject": "Lumora Brew",
-        "days": 30,
+        "kind": "ours",
+        "start": START,
+        "end": END,
+        "days": 30.0,
         "n": 600,
         "prev_n": 400,
         "week": 180,
@@ -91,6 +99,71 @@ def test_mixed_answers_say_watch() -> None:
     )
     assert verdict.decision == "watch"
     assert verdict.answers[2].grade == "no"  # trailing, colder, nothing of our own
+    assert verdict.answers[2].reasons[0] == "trailing"
+
+
+def test_a_minority_share_of_voice_is_never_proof_that_we_stand_apart() -> None:
+    """8 % of the talk, warmer and with words of our own: at most "partly", worded as such."""
+    small = figures(n=80, rivals=[Rival("Kaffeeko", 920, -0.4)])
+    answer = assess.distinct(small)
+    assert small.voice_share == pytest.approx(0.08)
+    assert answer.grade == "partly"
+    assert answer.reasons[0] == "trailing"
+    assert "trailing" in assess.AGAINST
+
+
+def test_a_topic_names_who_is_in_it() -> None:
+    topic = figures(kind="topic", named_ours=30, named_theirs=90, net_ours=0.2, net_theirs=0.1)
+    assert topic.voice_share == pytest.approx(0.25)
+    assert assess.distinct(topic).reasons[0] == "heard"
+    alone = figures(kind="topic", named_ours=40, named_theirs=0)
+    assert assess.distinct(alone).reasons[0] == "only_us"
+    nobody = figures(kind="topic", named_ours=0, named_theirs=0)
+    assert assess.distinct(nobody).reasons == ("nobody_named",)
+
+
+def test_a_competitor_is_judged_as_an_opening_for_us() -> None:
+    unhappy = figures(
+        subject="Kaffeeko",
+        kind="competitor",
+        n=2000,
+        sample=1800,
+        complaints=400,
+        churn=60,
+        buying=200,
+        open_questions=80,
+        week=300,
+        prev_week=600,
+        named_ours=450,
+        net_ours=0.2,
+        net_theirs=0.0,
+    )
+    verdict = assess.judge(unhappy)
+    assert verdict.decision == "opening"
+    assert [a.question for a in verdict.answers] == ["volume", "unhappy", "presence", "win"]
+    assert verdict.answers[1].reasons[:3] == ("their_complaints", "their_churn", "their_fall")
+    assert verdict.pros()[:2] == ("busy", "their_complaints")
+    content = figures(
+        subject="Kaffeeko",
+        kind="competitor",
+        complaints=5,
+        churn=0,
+        buying=0,
+        open_questions=0,
+        week=200,
+        prev_week=190,
+    )
+    verdict = assess.judge(content)
+    assert verdict.decision == "leave" and verdict.reason == "no_opening"
+    assert "engage" not in {verdict.decision}
+
+
+def test_new_only_when_first_seen_within_the_period() -> None:
+    fresh = figures(n=366, prev_n=0, week=366, prev_week=0, first_seen=END - dt.timedelta(days=2))
+    assert "new" in assess.volume(fresh).reasons
+    seen_before = figures(n=523, prev_n=None, week=179, prev_week=99)
+    assert "new" not in assess.volume(seen_before).reasons
+    assert seen_before.change is None  # nothing compared without a period before
 
 
 def test_without_competitors_distinctness_is_open() -> None:
@@ -147,3 +220,24 @@ def test_volatility_and_own_terms() -> None:
     ]
     theirs = [m(1, "neutral", "Kaffeeko Crema")]
     assert own_terms(ours, theirs, ["Lumora"]) == ["mühle"]
+
+
+@pytest.mark.parametrize(
+    "asked,text,found",
+    [
+        ("Nachhaltigkeit", "Das ist wirklich nachhaltig gebaut", True),
+        ("nachhaltig", "Unser Nachhaltigkeitsbericht ist da", True),
+        ("Nachhaltigkeit", "Nachhaltige Verpackung, endlich", True),
+        ("Lieferung", "Zwei Lieferungen kamen heute", True),
+        ("Lieferung", "Der Lieferant ist neu", False),
+        ("Mühle", "Die neuen Mühlen mahlen fein", True),
+        ("delivery", "three deliveries late again", True),
+        ("Kaffeeko", "BeanBox ist günstiger", False),
+    ],
+)
+def test_german_and_english_word_forms_match(asked: str, text: str, found: bool) -> None:
+    assert stems.matches(text, asked) is found
+    # Full-text search is asked for a prefix that every matching form begins with.
+    prefix = stems.search_prefix(asked.split()[0])
+    if found:
+        assert any(w.lower().startswith(prefix) for w in text.split())

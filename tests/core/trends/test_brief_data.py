@@ -82,7 +82,11 @@ async def test_the_figures_of_a_day(services: Any) -> None:
     assert period is not None
     async with services.sessions() as session:
         f = await gather(
-            session, period=period, workspace=services.workspace, settings=Settings.for_tests()
+            session,
+            period=period,
+            workspace=services.workspace,
+            settings=Settings.for_tests(),
+            now=NOW,
         )
     assert (f.n, f.prev_n) == (32, 20)
     assert f.change == pytest.approx(0.6)
@@ -118,7 +122,11 @@ async def test_nothing_is_compared_before_listening_began(services: Any) -> None
     assert period is not None
     async with services.sessions() as session:
         f = await gather(
-            session, period=period, workspace=services.workspace, settings=Settings.for_tests()
+            session,
+            period=period,
+            workspace=services.workspace,
+            settings=Settings.for_tests(),
+            now=NOW,
         )
     assert not f.comparable and f.began == CURRENT - dt.timedelta(hours=30)
     assert (f.n, f.prev_n, f.change) == (20, 0, None)
@@ -131,7 +139,11 @@ async def test_an_empty_window(services: Any) -> None:
     assert period is not None
     async with services.sessions() as session:
         f = await gather(
-            session, period=period, workspace=services.workspace, settings=Settings.for_tests()
+            session,
+            period=period,
+            workspace=services.workspace,
+            settings=Settings.for_tests(),
+            now=NOW,
         )
     assert (f.n, f.prev_n, f.change, f.top, f.open) == (0, 0, None, [], [])
     assert len(f.points) == 28  # 7 days in 6-hour steps
@@ -150,10 +162,12 @@ async def test_emerging_finds_burst_climb_and_drop(services: Any) -> None:
     await add_count(services, "term:espresso", CURRENT, 2)
     async with services.sessions() as session:
         found = await emerging.scan(session, now=NOW, config=DetectorConfig())
-    kinds = {s.key: (s.kind, hours) for s, hours in found}
+    kinds = {m.signal.key: (m.signal.kind, m.span // dt.timedelta(hours=1)) for m in found}
     assert kinds == {
         "term:entkalken": ("burst", 1),
         "term:lieferung": ("climb", 6),
         "term:kaffeeko": ("drop", 6),
     }
-    assert found[0][0].score >= found[-1][0].score
+    # Most significant first, by the z each one shows.
+    shown = [abs(m.signal.z) for m in found]
+    assert shown == sorted(shown, reverse=True)
