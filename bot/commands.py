@@ -177,8 +177,16 @@ async def reclassify(settings: Settings) -> int:
 
     await coredb.upgrade(settings.database_url)
     engine = coredb.make_engine(settings.database_url)
+    sessions = coredb.make_sessionmaker(engine)
     try:
-        done = await reclassify_intents(coredb.make_sessionmaker(engine), classify_intents)
+        done = await reclassify_intents(sessions, classify_intents)
+        if done.changed:
+            # The hourly counts keep a series per intent (events, briefs): recount them, or
+            # they would still tell the old intents.
+            from core.storage.maintenance import rebuild_counts
+
+            async with coredb.session_scope(sessions) as session:
+                await rebuild_counts(session=session)
     finally:
         await engine.dispose()
     print(f"intent recomputed for {done.seen} mentions, {done.changed} changed")

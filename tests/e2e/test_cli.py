@@ -119,6 +119,23 @@ def test_db_reclassify_gives_stored_mentions_the_models_intents(
         cwd=tmp_path,
     )
     assert "Delivery of the Lumora Brew was great" in praise.stdout and "Intent" in praise.stdout
+    # The hourly series per intent (events, briefs) follow the new intents.
+    assert asyncio.run(_count_of(db_url, "intent:praise")) == 1
+    assert asyncio.run(_count_of(db_url, "intent:other")) == 0
+
+
+async def _count_of(db_url: str, key: str) -> int:
+    from sqlalchemy import func, select
+
+    from core.models import HourlyCount
+
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            stmt = select(func.coalesce(func.sum(HourlyCount.n), 0)).where(HourlyCount.key == key)
+            return int((await session.execute(stmt)).scalar_one())
+    finally:
+        await engine.dispose()
 
 
 def test_eval_intent_prints_the_sentiment_keys_and_per_class_f1(
