@@ -191,7 +191,12 @@ class StandupJobs:
     async def _finish(self, job: str, slot: str, status: str) -> None:
         async with session_scope(self.services.sessions) as session:
             await claims.finish_claim(
-                session=session, job=job, slot=slot, owner=self.owner, status=status
+                session=session,
+                job=job,
+                slot=slot,
+                owner=self.owner,
+                now=to_naive_utc(self.clock()),
+                status=status,
             )
         self._finished.add((job, slot))
 

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from core.clock import utcnow
 from core.db import SessionFactory, retry_transient, session_scope
 from core.ingest_analysis import Analysed, Timer, analyse_chunk
 from core.ingest_analysis import Analyzer as Analyzer
@@ -104,11 +103,15 @@ class Pipeline:
         self,
         sessions: SessionFactory,
         *,
+        clock: Callable[[], dt.datetime],
         analyzer: Analyzer | None = None,
         languages: Sequence[str] = ("de", "en"),
         exclusions: Sequence[str] = (),
     ) -> None:
         self.sessions = sessions
+        # What "now" is for items without a publication time and for `fetched_at`; the
+        # process passes its Services clock, so tests and replays control it.
+        self.clock = clock
         self._analyzer = analyzer
         self.languages = set(languages)
         self.exclusions = list(exclusions)
@@ -154,7 +157,7 @@ class Pipeline:
         result = IngestResult(received=len(items))
         timings = result.stage_seconds
         wl = await self.watchlist()
-        now = utcnow()
+        now = self.clock()
 
         with Timer(timings, "normalize"):
             rows = [n for item in items if (n := normalize(item, now)) is not None]

@@ -17,7 +17,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config.workspace import Workspace
 from core.alerts.message import alert_reply
 from core.alerts.targets import channel_locale
-from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.i18n import Translator
 from core.models_trends import Alert, AlertDelivery
@@ -43,7 +42,7 @@ class Poster:
         sessions: SessionFactory,
         workspace: Workspace,
         notifiers: Mapping[str, Notifier],
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime],
     ) -> None:
         self.sessions = sessions
         self.workspace = workspace

@@ -33,7 +33,6 @@ from core.alerts import delivery
 from core.alerts.history_cache import HistoryCache
 from core.alerts.targets import DEFAULT_LEVEL, LEVELS, Target, alert_targets
 from core.analysis.trends import DetectorConfig, Signal, detect_latest
-from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.models import Mention
 from core.models_trends import Alert
@@ -82,7 +81,7 @@ class AlertEngine:
         sessions: SessionFactory,
         workspace: Workspace,
         notifiers: Mapping[str, Notifier],
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime],
         owner: str = "local",
         config: DetectorConfig | None = None,
         cooldown: dt.timedelta = DEFAULT_COOLDOWN,
@@ -273,7 +272,9 @@ class AlertEngine:
                 await alert_store.add_deliveries(
                     session=session, alert_id=alert.id, channels=channels, now=now
                 )
-            await claims.finish_claim(session=session, job=job, slot=slot, owner=self.owner)
+            await claims.finish_claim(
+                session=session, job=job, slot=slot, owner=self.owner, now=now
+            )
         if alert is None or alert.id is None:
             return None
         log.info(

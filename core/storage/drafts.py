@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import utcnow
 from core.models import Mention
 from core.models_drafts import Draft
 from core.storage.dialect import insert_for, rowcount
@@ -59,7 +58,7 @@ async def transition(
     to_state: str,
     version: int | None = None,
     values: dict[str, Any] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> bool:
     """Move a draft from one of `from_states` to `to_state` (at `version`); True if it moved."""
     conditions = [col(Draft.id) == draft_id, col(Draft.state).in_(list(from_states))]
@@ -71,7 +70,7 @@ async def transition(
         .values(
             state=to_state,
             version=col(Draft.version) + 1,
-            updated_at=now or utcnow(),
+            updated_at=now,
             **(values or {}),
         )
     )

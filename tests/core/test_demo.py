@@ -329,7 +329,10 @@ async def test_seed_demo_through_the_real_pipeline(tmp_path: Path) -> None:
     try:
         ws = load_workspace(ROOT / "config" / "workspace.example.yaml")
         pipeline = Pipeline(
-            make_sessionmaker(engine), analyzer=_StubAnalyzer(), exclusions=ws.exclusions
+            make_sessionmaker(engine),
+            clock=lambda: NOW,
+            analyzer=_StubAnalyzer(),
+            exclusions=ws.exclusions,
         )
         generated = list(generate_demo(NOW, total=800))
         excluded = sum(1 for i in generated if i.extra["demo_topic"] == "exclusion")

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 import core.pipeline as pipeline_module
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker, session_scope
 from core.models import HourlyCount, Mention
 from core.pipeline import Pipeline
@@ -26,7 +27,7 @@ async def _pipeline(db_url: str, analyzer: Any = None) -> tuple[Pipeline, Any, A
     sessions = make_sessionmaker(engine)
     async with session_scope(sessions) as s:
         await watch.seed_terms(session=s, terms=[("Lumora", "brand", "Lumora")])
-    return Pipeline(sessions, analyzer=analyzer or RuleAnalyzer()), sessions, engine
+    return Pipeline(sessions, clock=utcnow, analyzer=analyzer or RuleAnalyzer()), sessions, engine
 
 
 async def _mentions(sessions: Any) -> dict[str, Mention]:
