@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.clock import utcnow
 from core.db import retry_transient, session_scope
+from core.metrics import CLAIM_CONFLICTS, JOB_RUNS
 from core.storage import claims
 from handlers.context import Services
 
@@ -46,6 +47,19 @@ class _Interval:
     fn: Job
     claim: bool
     ttl: dt.timedelta
+
+
+async def run_job(name: str, fn: Job) -> str:
+    """One run of a job, counted (horch_job_runs_total{job, outcome}); "done" or "failed"
+    (logged, never raised: the next slot runs as usual)."""
+    try:
+        await fn()
+    except Exception:
+        log.exception("scheduled job %s failed", name)
+        JOB_RUNS.labels(name, "failed").inc()
+        return "failed"
+    JOB_RUNS.labels(name, "done").inc()
+    return "done"
 
 
 class Scheduler:
@@ -93,13 +107,11 @@ class Scheduler:
                     session=session, job=name, slot=slot, owner=self.owner, now=now, status="busy"
                 )
         if not leased:
+            CLAIM_CONFLICTS.labels(name).inc()
             return False
         status = "done"
         try:
-            await fn()
-        except Exception:
-            status = "failed"
-            log.exception("scheduled job %s (slot %s) failed", name, slot)
+            status = await run_job(name, fn)
         finally:
 
             async def finish() -> None:
@@ -191,10 +203,7 @@ class Scheduler:
                 self._running.add(task)
                 task.add_done_callback(self._running.discard)
             if not job.claim:
-                try:
-                    await job.fn()
-                except Exception:
-                    log.exception("scheduled job %s failed", job.name)
+                await run_job(job.name, job.fn)
                 return
             slot = str(int(self.clock().timestamp() // job.seconds))
             try:

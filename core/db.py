@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, exc, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,29 @@ async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+_AFTER_COMMIT = "horch.after_commit"
+
+
+def after_commit(session: AsyncSession, fn: Callable[[], None]) -> None:
+    """Run `fn` once the session's transaction commits; never if it rolls back. For
+    counting what happened (metrics), not what was only attempted."""
+    session.sync_session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for fn in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            fn()
+        except Exception:  # bookkeeping must never undo a committed transaction's success
+            log.exception("an after-commit hook failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def alembic_config(url: str) -> Any:

@@ -34,6 +34,7 @@ from core.alerts.history_cache import HistoryCache
 from core.alerts.targets import DEFAULT_LEVEL, LEVELS, Target, alert_targets
 from core.analysis.trends import DetectorConfig, Signal, detect_latest
 from core.db import SessionFactory, session_scope
+from core.metrics import ALERTS
 from core.models import Mention
 from core.models_trends import Alert
 from core.pipeline import StoredMention
@@ -277,6 +278,7 @@ class AlertEngine:
             )
         if alert is None or alert.id is None:
             return None
+        ALERTS.labels(signal.kind, level).inc()  # committed, and fired by this replica alone
         log.info(
             "alert %s: %s %s (level %s, observed %.0f, expected %.1f, z %.1f) to %d channel(s)",
             alert.id,

@@ -290,7 +290,7 @@ class _FakePipeline:
     batch_sizes: list[int] = field(default_factory=list)
     stored: set[tuple[str, str]] = field(default_factory=set)
 
-    async def ingest(self, items: Sequence[RawMention]) -> _Result:
+    async def ingest(self, items: Sequence[RawMention], *, via: str = "direct") -> _Result:
         self.batch_sizes.append(len(items))
         keys = {(i.source, i.external_id) for i in items} - self.stored
         self.stored |= keys
