@@ -133,8 +133,8 @@ def _run_alembic(url: str, action: str, target: str) -> None:
         command.downgrade(cfg, target)
 
 
-async def upgrade(url: str, target: str = "heads") -> None:
-    """Apply migrations (every branch head: later features add their own branches).
+async def upgrade(url: str, target: str = "head") -> None:
+    """Apply the migrations up to `head` (one history: see 0008_one_history).
 
     On PostgreSQL, replicas that start together migrate one after the other (an advisory
     lock): Alembic itself would let two of them create the same table at once."""
