@@ -12,8 +12,10 @@ $(STAMP): requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $(STAMP)
 
+# The local demo also answers the Bot Framework Emulator (no MicrosoftAppId needed); a
+# deployment (Procfile) leaves HORCH_TEAMS_EMULATOR off and serves no unauthenticated endpoint.
 run: $(STAMP)
-	$(BIN)/python -m bot run
+	HORCH_TEAMS_EMULATOR=$${HORCH_TEAMS_EMULATOR:-true} $(BIN)/python -m bot run
 
 test: $(STAMP) lint typecheck pytest
 

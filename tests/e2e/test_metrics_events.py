@@ -47,9 +47,7 @@ async def scrape() -> AsyncIterator[Scrape]:
     await client.close()
 
 
-async def test_polls_and_source_errors_by_kind(
-    db_url: str, tmp_path: Path, scrape: Scrape
-) -> None:
+async def test_polls_and_source_errors_by_kind(db_url: str, tmp_path: Path, scrape: Scrape) -> None:
     feed = FakeFeed("metrics-feed")
     await feed.start()
     workspace = tmp_path / "workspace.yaml"
