@@ -106,7 +106,9 @@ async def test_the_watchlist_is_reloaded_after_its_lifetime(db_url: str) -> None
     pipeline, sessions, engine = await _pipeline(db_url)
     await pipeline.watchlist()
     async with session_scope(sessions) as s:  # another replica adds a term
-        await watch.add_term(session=s, term="Kaffeeko", kind="competitor", actor="other")
+        await watch.add_term(
+            session=s, term="Kaffeeko", kind="competitor", actor="other", now=utcnow()
+        )
     assert not (await pipeline.watchlist()).match("Kaffeeko")  # still the cached list
     pipeline._watchlist_at -= pipeline_module.WATCHLIST_TTL + 1
     assert (await pipeline.watchlist()).match("Kaffeeko")
