@@ -1,4 +1,8 @@
-"""Answers that outlast an outage of the chat platform.
+"""What every front end needs around a dispatch: the command metrics, and answers that
+outlast an outage of the chat platform. (The later bot/responder.py takes this over.)
+
+`answer` is the one dispatch that Slack, Teams and the console call: it counts each command
+by platform, command and outcome, with its duration.
 
 Slack's and Teams' clients retry a 429 or a 5xx a few times within seconds. When the
 platform keeps refusing longer than that (Slack rate-limiting every call for a minute, the
@@ -6,8 +10,8 @@ Bot Connector answering 502), an adapter hands the delivery to `keep_trying`: it
 again with growing pauses for `Patience.answer` seconds. If the answer still cannot go
 out, the asker gets a notice that it failed, with a Try again button (`failure_notice`),
 tried for `Patience.notice` seconds more. Only when even that cannot be delivered is the
-command given up, and then it is logged and counted (horch_posts_total{outcome="lost"}),
-never dropped silently.
+command given up, and then it is logged and counted
+(horch_posts_total{kind="answer", outcome="lost"}), never dropped silently.
 """
 
 from __future__ import annotations
