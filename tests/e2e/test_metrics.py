@@ -167,3 +167,22 @@ async def test_http_errors_are_counted_by_route_and_status(db_url: str) -> None:
     assert scrape.delta(responses, route="/slack/events", status="401") == 1
     assert scrape.delta(responses, route="unmatched", status="404") == 1
     assert scrape.delta(responses, route="/ingest/webhook", status="503") == 1
+
+
+async def test_teams_commands_are_counted_in_the_same_place(db_url: str) -> None:
+    from tests.bot.teams import activities as act
+    from tests.bot.teams.harness import running_bot as running_teams
+
+    async with running_teams(db_url) as bot:
+        scrape = Scrape(bot.client)
+        await scrape.start()
+        assert (await bot.post(act.personal_message("help", bot.fake.url))).status == 200
+        assert (await bot.post(act.channel_message("frobnicate", bot.fake.url))).status == 200
+        await bot.settle()
+        await scrape.stop()
+    commands = "horch_commands_total"
+    assert scrape.delta(commands, platform="teams", command="help", outcome="ok") == 1
+    assert scrape.delta(commands, platform="teams", command="unknown", outcome="unknown") == 1
+    assert scrape.delta("horch_command_seconds_count", platform="teams") == 2
+    assert scrape.delta("horch_posts_total", platform="teams", kind="answer", outcome="ok") == 2
+    assert scrape.delta("horch_http_responses_total", route="/api/messages", status="200") == 2
