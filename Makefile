@@ -35,7 +35,7 @@ pytest: $(STAMP)
 CLOCK_AHEAD_DAYS ?= 400
 pytest-ahead: $(STAMP)
 	HORCH_TEST_CLOCK_AHEAD_DAYS=$(CLOCK_AHEAD_DAYS) PYTHONPATH=tests/clock_ahead \
-		$(BIN)/python -m pytest -q -p no:time_machine
+		$(BIN)/python -m pytest -q -W ignore::pytest.PytestAssertRewriteWarning
 
 test-ahead: $(STAMP) lint typecheck pytest-ahead
 
