@@ -186,3 +186,19 @@ async def test_teams_commands_are_counted_in_the_same_place(db_url: str) -> None
     assert scrape.delta("horch_command_seconds_count", platform="teams") == 2
     assert scrape.delta("horch_posts_total", platform="teams", kind="answer", outcome="ok") == 2
     assert scrape.delta("horch_http_responses_total", route="/api/messages", status="200") == 2
+
+
+async def test_teams_429s_are_counted_and_the_answer_still_goes_out(db_url: str) -> None:
+    from tests.bot.teams import activities as act
+    from tests.bot.teams.harness import running_bot as running_teams
+
+    async with running_teams(db_url) as bot:
+        scrape = Scrape(bot.client)
+        await scrape.start()
+        bot.fake.fail(429, 429, retry_after="0")  # the Bot Connector refuses twice
+        assert (await bot.post(act.personal_message("help", bot.fake.url))).status == 200
+        await bot.settle()
+        await scrape.stop()
+        assert bot.fake.ok(), "the answer was posted after the 429s"
+    assert scrape.delta("horch_platform_throttled_total", platform="teams") == 2
+    assert scrape.delta("horch_posts_total", platform="teams", kind="answer", outcome="ok") == 1
