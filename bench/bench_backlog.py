@@ -108,6 +108,7 @@ async def main(repeat: int) -> None:
                 channel_id=f"C{i:03d}",
                 kind="standup",
                 enabled=True,
+                now=dt.datetime(2026, 11, 1),
                 settings={"active_from": "2026-11-01T00:00:00"},
             )
     # Monday 23 Nov 2026, 06:00 UTC: nothing due yet (07:00 in Berlin).

@@ -363,7 +363,12 @@ async def alert_latency(services: Any, trials: int) -> dict[str, Any]:
     engine = engine_for(services)
     async with session_scope(services.sessions) as session:
         await conversations.set_subscription(
-            session=session, platform="console", channel_id="bench", kind="alerts", enabled=True
+            session=session,
+            platform="console",
+            channel_id="bench",
+            kind="alerts",
+            enabled=True,
+            now=dt.datetime(2026, 11, 1),
         )
     latencies = []
     for trial in range(trials):

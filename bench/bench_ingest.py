@@ -30,6 +30,7 @@ from bench.generated import generated
 from config.settings import Settings
 from config.workspace import load_workspace
 from core import db as coredb
+from core.clock import utcnow
 from core.pipeline import Analyzer, IngestResult, Pipeline
 from core.raw import RawMention
 from core.seed import seed_watchlist
@@ -108,7 +109,11 @@ async def run_pipeline(url: str, args: argparse.Namespace) -> tuple[IngestResult
     analyzer.languages(["warm-up Lumora"])
     load_seconds = time.perf_counter() - start
     pipeline = Pipeline(
-        sessions, analyzer=analyzer, languages=workspace.languages, exclusions=workspace.exclusions
+        sessions,
+        clock=utcnow,
+        analyzer=analyzer,
+        languages=workspace.languages,
+        exclusions=workspace.exclusions,
     )
     total = IngestResult()
     elapsed = 0.0

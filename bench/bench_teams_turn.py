@@ -275,6 +275,7 @@ async def run(rate: float, seconds: float) -> None:
         "HORCH_SEED_DEMO": "false",
         "HORCH_LOG_LEVEL": "ERROR",
         "MicrosoftAppId": "",
+        "HORCH_TEAMS_EMULATOR": "true",  # unauthenticated, loopback only (as `make run`)
     }
     procs = [
         child("-m", "bench.bench_teams_turn", "--serve-fake", str(fake_port), env=env),

@@ -10,7 +10,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from core.metrics import REGISTRY
+from core.metrics import HTTP_RESPONSES, REGISTRY
 from handlers.context import Services
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,7 @@ SERVICES: web.AppKey[Services] = web.AppKey("services", Services)
 # Setup functions of the platform adapters and features: each adds its routes and
 # background tasks to the app. Listed here explicitly, so the wiring is in one place.
 Setup = Callable[[web.Application, Services], Awaitable[None] | None]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def setups() -> list[Setup]:
@@ -66,9 +67,27 @@ async def metrics(_request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+@web.middleware
+async def count_responses(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """horch_http_responses_total{route, status}: every answer of the server, also the 404s
+    of unknown paths, the 413s of aiohttp and the 500 of an unhandled error."""
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "unmatched"
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        HTTP_RESPONSES.labels(route, str(exc.status)).inc()
+        raise
+    except Exception:
+        HTTP_RESPONSES.labels(route, "500").inc()
+        raise
+    HTTP_RESPONSES.labels(route, str(response.status)).inc()
+    return response
+
+
 async def build_app(services: Services) -> web.Application:
     """The application with every route; background tasks start with it."""
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[count_responses])
     app[SERVICES] = services
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from sqlalchemy import delete
 
-from core.clock import utcnow
 from core.db import session_scope
 from core.models import JobClaim
 from core.storage import claims
@@ -27,6 +26,7 @@ async def seed_once(services: Services, *, now: dt.datetime | None = None) -> in
     from core.demo import seed_demo
 
     owner = services.extras.get("instance", "cli")
+    now = now or services.clock()
     async with session_scope(services.sessions) as session:
         got = await claims.try_claim(
             session=session,
@@ -34,13 +34,16 @@ async def seed_once(services: Services, *, now: dt.datetime | None = None) -> in
             slot=DEMO_SLOT,
             owner=owner,
             ttl=dt.timedelta(minutes=15),
+            now=now,
         )
     if not got:
         return 0
     log.info("seeding the synthetic demo stream (about 20,000 mentions, once)")
-    stored = await seed_demo(services.pipeline, now=now or utcnow())
+    stored = await seed_demo(services.pipeline, now=now)
     async with session_scope(services.sessions) as session:
-        await claims.finish_claim(session=session, job=DEMO_JOB, slot=DEMO_SLOT, owner=owner)
+        await claims.finish_claim(
+            session=session, job=DEMO_JOB, slot=DEMO_SLOT, owner=owner, now=services.clock()
+        )
     log.info("demo stream seeded: %d mentions", stored)
     return stored
 

@@ -17,6 +17,7 @@ from core.drafts import states
 from core.drafts.service import Outcome, variants_of
 from core.drafts.view import draft_card
 from core.i18n import Translator
+from core.notify import notify
 from handlers.context import Services
 from handlers.drafts import service_for
 
@@ -57,8 +58,13 @@ async def _tell_thread(services: Services, outcome: Outcome) -> None:
         variants=variants_of(draft),
     )
     try:
-        await notifier.post(
-            channel_id=draft.chat_channel, reply=reply, thread_id=draft.chat_thread, locale=locale
+        await notify(
+            notifier,
+            kind="draft",
+            channel_id=draft.chat_channel,
+            reply=reply,
+            thread_id=draft.chat_thread,
+            locale=locale,
         )
     except Exception:
         log.exception("drafts: could not post the state of draft %s to its thread", draft.id)

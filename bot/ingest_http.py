@@ -14,7 +14,6 @@ from typing import Any
 from aiohttp import web
 
 from core.db import session_scope
-from core.metrics import MENTIONS_DUPLICATE, MENTIONS_INGESTED
 from core.storage import sources as store
 from handlers.context import Services
 from integrations.sources.budget import TokenBucket
@@ -82,12 +81,10 @@ class WebhookEndpoint:
         verify(secret, request.headers, body, now=now)
         items = parse_payload(body, source=source, now=now)
         try:
-            result = await services.pipeline.ingest(items)
+            result = await services.pipeline.ingest(items, via="webhook")
         except Exception as exc:
             log.exception("webhook: storing %d items failed", len(items))
             raise WebhookError(503, "store_failed", "could not store the items; retry") from exc
-        MENTIONS_INGESTED.labels(source).inc(result.new)
-        MENTIONS_DUPLICATE.labels(source).inc(result.duplicates)
         await _log_run(services, source, len(items), result.new, result.duplicates, result.invalid)
         body_out: dict[str, Any] = {
             "received": result.received,

@@ -1,4 +1,8 @@
-"""Answers that outlast an outage of the chat platform.
+"""What every front end needs around a dispatch: the command metrics, and answers that
+outlast an outage of the chat platform. (The later bot/responder.py takes this over.)
+
+`answer` is the one dispatch that Slack, Teams and the console call: it counts each command
+by platform, command and outcome, with its duration.
 
 Slack's and Teams' clients retry a 429 or a 5xx a few times within seconds. When the
 platform keeps refusing longer than that (Slack rate-limiting every call for a minute, the
@@ -6,8 +10,8 @@ Bot Connector answering 502), an adapter hands the delivery to `keep_trying`: it
 again with growing pauses for `Patience.answer` seconds. If the answer still cannot go
 out, the asker gets a notice that it failed, with a Try again button (`failure_notice`),
 tried for `Patience.notice` seconds more. Only when even that cannot be delivered is the
-command given up, and then it is logged and counted (horch_posts_total{outcome="lost"}),
-never dropped silently.
+command given up, and then it is logged and counted
+(horch_posts_total{kind="answer", outcome="lost"}), never dropped silently.
 """
 
 from __future__ import annotations
@@ -20,12 +24,38 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from core.i18n import Translator
-from core.metrics import POSTS
+from core.metrics import COMMAND_SECONDS, COMMANDS, POSTS
 from core.reply import Action, Reply, Request
+from handlers.context import Services
+from handlers.dispatch import command_label, dispatch_outcome
+from handlers.registry import Registry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_ACTION = "retry.command"
+
+
+async def answer(registry: Registry, services: Services, request: Request) -> Reply:
+    """Dispatch a request from a front end, and count it: horch_commands_total by platform,
+    command and outcome, and horch_command_seconds. Every front end (Slack, Teams, the
+    console) dispatches through here, so each command is counted once, whatever its
+    platform; a request that the Try again button runs again is counted as that click."""
+    platform = request.conversation.platform
+    label = command_label(registry, request)
+    started = time.monotonic()
+    outcome = "cancelled"
+    try:
+        reply, outcome = await dispatch_outcome(registry, services, request)
+    finally:
+        COMMANDS.labels(platform, label, outcome).inc()
+        COMMAND_SECONDS.labels(platform, label).observe(time.monotonic() - started)
+    return reply
+
+
+def count_answer(platform: str, outcome: str) -> None:
+    """An answer to a request was posted (`ok`), replaced by the try-again notice (`notice`),
+    lost, or failed for a reason no retry cures (`error`)."""
+    POSTS.labels(platform, "answer", outcome).inc()
 
 
 @dataclass
@@ -86,11 +116,14 @@ async def deliver_or_notify(
         await keep_trying(
             answer, passing=passing, within=patience.answer, what=what, patience=patience
         )
-        return
     except Exception as exc:
         if not passing(exc):
+            count_answer(platform, "error")
             raise
         log.warning("%s: the platform kept refusing; telling the asker to try again", what)
+    else:
+        count_answer(platform, "ok")
+        return
     try:
         await keep_trying(
             notice,
@@ -101,6 +134,8 @@ async def deliver_or_notify(
         )
     except Exception as exc:
         count_lost(platform, what, exc)
+    else:
+        count_answer(platform, "notice")
 
 
 def failure_notice(t: Translator, request: Request | None) -> Reply:
@@ -123,7 +158,7 @@ def failure_notice(t: Translator, request: Request | None) -> Reply:
 
 def count_lost(platform: str, what: str, exc: BaseException) -> None:
     """The last resort: nothing could be delivered, not even the notice."""
-    POSTS.labels(platform, "reply", "lost").inc()
+    count_answer(platform, "lost")
     log.error("%s: gave up, nothing could be delivered (%s)", what, _short(exc))
 
 

@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.clock import utcnow
 from core.db import retry_transient, session_scope
+from core.metrics import CLAIM_CONFLICTS, JOB_RUNS
 from core.storage import claims
 from handlers.context import Services
 
@@ -48,11 +49,27 @@ class _Interval:
     ttl: dt.timedelta
 
 
+async def run_job(name: str, fn: Job) -> str:
+    """One run of a job, counted (horch_job_runs_total{job, outcome}); "done" or "failed"
+    (logged, never raised: the next slot runs as usual)."""
+    try:
+        await fn()
+    except Exception:
+        log.exception("scheduled job %s failed", name)
+        JOB_RUNS.labels(name, "failed").inc()
+        return "failed"
+    JOB_RUNS.labels(name, "done").inc()
+    return "done"
+
+
 class Scheduler:
     """Interval jobs with once-per-slot claims; features register jobs in their setup()."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        # Real time, not `services.clock`: slots must follow APScheduler's own ticks, which
+        # run on the wall clock (a test that freezes the services' clock still polls).
+        self.clock: Callable[[], dt.datetime] = utcnow
         self.owner: str = services.extras.get("instance", "local")
         self._jobs: list[_Interval] = []
         self._aps: AsyncIOScheduler | None = None
@@ -78,32 +95,39 @@ class Scheduler:
         """Run `fn` if this replica wins the claim on (name, slot) and the job's lease (no
         run of an earlier slot still going elsewhere); returns whether it ran."""
         async with session_scope(self.services.sessions) as session:
+            now = self.clock()
             won = await claims.try_claim(
-                session=session, job=name, slot=slot, owner=self.owner, ttl=ttl
+                session=session, job=name, slot=slot, owner=self.owner, ttl=ttl, now=now
             )
             leased = won and await claims.try_lease(
-                session=session, name=name, owner=self.owner, ttl=ttl
+                session=session, name=name, owner=self.owner, ttl=ttl, now=now
             )
             if won and not leased:  # the last slot's run is still going: this slot is skipped
                 await claims.finish_claim(
-                    session=session, job=name, slot=slot, owner=self.owner, status="busy"
+                    session=session, job=name, slot=slot, owner=self.owner, now=now, status="busy"
                 )
         if not leased:
+            CLAIM_CONFLICTS.labels(name).inc()
             return False
         status = "done"
         try:
-            await fn()
-        except Exception:
-            status = "failed"
-            log.exception("scheduled job %s (slot %s) failed", name, slot)
+            status = await run_job(name, fn)
         finally:
 
             async def finish() -> None:
                 async with session_scope(self.services.sessions) as session:
+                    now = self.clock()
                     await claims.finish_claim(
-                        session=session, job=name, slot=slot, owner=self.owner, status=status
+                        session=session,
+                        job=name,
+                        slot=slot,
+                        owner=self.owner,
+                        now=now,
+                        status=status,
                     )
-                    await claims.release_lease(session=session, name=name, owner=self.owner)
+                    await claims.release_lease(
+                        session=session, name=name, owner=self.owner, now=now
+                    )
 
             await retry_transient(finish, what=f"finishing {name}", delays=FINISH_RETRIES)
         return True
@@ -111,13 +135,15 @@ class Scheduler:
     async def beat(self) -> None:
         """Tell the other replicas that this one is alive (and keep its leases)."""
         async with session_scope(self.services.sessions) as session:
-            await claims.beat(session=session, owner=self.owner, ttl=LIVENESS)
+            await claims.beat(session=session, owner=self.owner, ttl=LIVENESS, now=self.clock())
 
     async def prune(self) -> int:
         """Delete the claims of interval jobs that ended more than PRUNE_AFTER ago."""
         async with session_scope(self.services.sessions) as session:
             return await claims.prune(
-                session=session, jobs=[j.name for j in self._jobs], before=utcnow() - PRUNE_AFTER
+                session=session,
+                jobs=[j.name for j in self._jobs],
+                before=self.clock() - PRUNE_AFTER,
             )
 
     async def _heartbeat(self) -> None:
@@ -130,7 +156,7 @@ class Scheduler:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             try:
                 await self.beat()
-                slot = str(int(utcnow().timestamp() // PRUNE_SECONDS))
+                slot = str(int(self.clock().timestamp() // PRUNE_SECONDS))
                 if slot != tried:  # once an hour, by one replica
                     tried = slot
                     await self.run_claimed("claims-prune", slot, prune, dt.timedelta(minutes=10))
@@ -141,7 +167,7 @@ class Scheduler:
         """Free what an earlier process of this name left claimed, beat, then start."""
         try:
             async with session_scope(self.services.sessions) as session:
-                freed = await claims.retire(session=session, owner=self.owner)
+                freed = await claims.retire(session=session, owner=self.owner, now=self.clock())
             if freed:
                 log.info("freed %d claim(s) left by an earlier run of %s", freed, self.owner)
             await self.beat()
@@ -166,7 +192,7 @@ class Scheduler:
             self._heart = None
         with contextlib.suppress(Exception):
             async with session_scope(self.services.sessions) as session:
-                await claims.retire(session=session, owner=self.owner)
+                await claims.retire(session=session, owner=self.owner, now=self.clock())
 
     def _add(self, job: _Interval) -> None:
         assert self._aps is not None
@@ -177,12 +203,9 @@ class Scheduler:
                 self._running.add(task)
                 task.add_done_callback(self._running.discard)
             if not job.claim:
-                try:
-                    await job.fn()
-                except Exception:
-                    log.exception("scheduled job %s failed", job.name)
+                await run_job(job.name, job.fn)
                 return
-            slot = str(int(utcnow().timestamp() // job.seconds))
+            slot = str(int(self.clock().timestamp() // job.seconds))
             try:
                 await self.run_claimed(job.name, slot, job.fn, job.ttl)
             except Exception as exc:  # the claim itself failed (database away): next slot

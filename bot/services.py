@@ -8,6 +8,7 @@ import socket
 
 from config.settings import Settings
 from config.workspace import load_workspace
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker
 from core.pipeline import Analyzer, Pipeline
 from core.seed import seed_watchlist
@@ -34,6 +35,7 @@ async def build_services(
     sessions = make_sessionmaker(engine)
     pipeline = Pipeline(
         sessions,
+        clock=utcnow,
         analyzer=analyzer,
         languages=workspace.languages,
         exclusions=workspace.exclusions,
@@ -41,6 +43,8 @@ async def build_services(
     services = Services(
         settings=settings, workspace=workspace, sessions=sessions, pipeline=pipeline
     )
+    # One clock for the process: the pipeline reads the services' (which tests move).
+    pipeline.clock = lambda: services.clock()
     services.extras["engine"] = engine
     services.llm, services.publishers = build_ports(settings, workspace)
     services.extras["registry"] = register_all()

@@ -27,6 +27,8 @@ from bot.console.notifier import ConsoleNotifier
 from core.clock import to_naive_utc
 from core.db import session_scope
 from core.i18n import Translator
+from core.metrics import CLAIM_CONFLICTS
+from core.notify import notify
 from core.reply import SYSTEM, Conversation, Request
 from core.standup import schedule as sched
 from core.standup.report import StandupData
@@ -158,7 +160,9 @@ class StandupJobs:
             )
             ctx = Context(self.services, locale, Translator(locale))
             reply = await standup_reply(ctx, conversation, now=now, cache=self._figures)
-            ref = await notifier.post(channel_id=target.channel_id, reply=reply, locale=locale)
+            ref = await notify(
+                notifier, kind="standup", channel_id=target.channel_id, reply=reply, locale=locale
+            )
         except Exception:
             log.exception(
                 "posting standup %s (%s) failed; retrying within the grace", target.job, slot
@@ -186,12 +190,18 @@ class StandupJobs:
             held = await claims.get_claim(session=session, job=job, slot=slot)
         if held is not None and held.done_at is not None:
             self._finished.add((job, slot))
+        CLAIM_CONFLICTS.labels(KIND).inc()  # another replica posts (or posted) it
         return False
 
     async def _finish(self, job: str, slot: str, status: str) -> None:
         async with session_scope(self.services.sessions) as session:
             await claims.finish_claim(
-                session=session, job=job, slot=slot, owner=self.owner, status=status
+                session=session,
+                job=job,
+                slot=slot,
+                owner=self.owner,
+                now=to_naive_utc(self.clock()),
+                status=status,
             )
         self._finished.add((job, slot))
 

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str = Field(
         default="", validation_alias=_alias("MicrosoftAppTenantId")
     )
+    # Without MicrosoftAppId, /api/messages checks no token (the Bot Framework Emulator on
+    # this machine): only when asked for, so a Slack-only deployment exposes no such endpoint.
+    teams_emulator: bool = Field(default=False, validation_alias=_alias("HORCH_TEAMS_EMULATOR"))
 
     # OpenAI-compatible model (OpenAI, Azure OpenAI, Ollama, vLLM, ...)
     openai_api_key: str = Field(default="", validation_alias=_alias("OPENAI_API_KEY"))
@@ -102,8 +105,9 @@ class Settings(BaseSettings):
 
     @classmethod
     def for_tests(cls, **values: Any) -> Settings:
-        """Settings that ignore the environment and `.env`: what tests use."""
-        return _IsolatedSettings(**{"seed_demo": False, **values})
+        """Settings that ignore the environment and `.env`: what tests use. Like the local
+        demo (`make run`), tests talk to Teams in emulator mode unless they say otherwise."""
+        return _IsolatedSettings(**{"seed_demo": False, "teams_emulator": True, **values})
 
 
 class _IsolatedSettings(Settings):

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, exc, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,29 @@ async def session_scope(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
             raise
 
 
+_AFTER_COMMIT = "horch.after_commit"
+
+
+def after_commit(session: AsyncSession, fn: Callable[[], None]) -> None:
+    """Run `fn` once the session's transaction commits; never if it rolls back. For
+    counting what happened (metrics), not what was only attempted."""
+    session.sync_session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for fn in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            fn()
+        except Exception:  # bookkeeping must never undo a committed transaction's success
+            log.exception("an after-commit hook failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 def alembic_config(url: str) -> Any:
     """Alembic's config pointed at our migrations and the given database."""
     from alembic.config import Config
@@ -109,8 +133,8 @@ def _run_alembic(url: str, action: str, target: str) -> None:
         command.downgrade(cfg, target)
 
 
-async def upgrade(url: str, target: str = "heads") -> None:
-    """Apply migrations (every branch head: later features add their own branches).
+async def upgrade(url: str, target: str = "head") -> None:
+    """Apply the migrations up to `head` (one history: see 0008_one_history).
 
     On PostgreSQL, replicas that start together migrate one after the other (an advisory
     lock): Alembic itself would let two of them create the same table at once."""

@@ -914,7 +914,7 @@ class _Draft:
 class Ingestor(Protocol):
     """Where `seed_demo` sends its batches: `core.pipeline.Pipeline` in the running bot."""
 
-    async def ingest(self, items: Sequence[RawMention]) -> IngestResult: ...
+    async def ingest(self, items: Sequence[RawMention], *, via: str = ...) -> IngestResult: ...
 
 
 def generate_demo(
@@ -962,10 +962,10 @@ async def seed_demo(
     for item in generate_demo(now, days=days, total=total, seed=seed):
         batch.append(item)
         if len(batch) >= batch_size:
-            new += (await pipeline.ingest(batch)).new
+            new += (await pipeline.ingest(batch, via="demo")).new
             batch = []
     if batch:
-        new += (await pipeline.ingest(batch)).new
+        new += (await pipeline.ingest(batch, via="demo")).new
     log.info("demo seeding stored %d new synthetic mentions", new)
     return new
 

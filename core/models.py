@@ -22,6 +22,8 @@ class Mention(SQLModel, table=True):
         Index("ix_mention_published", "published_at"),
         Index("ix_mention_source_published", "source", "published_at"),
         Index("ix_mention_hash", "content_hash"),
+        # A brief reads a window of mentions from this index alone (migration 0005).
+        Index("ix_mention_window", "published_at", "reach", "intent", "dup_of"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -80,6 +82,8 @@ class HourlyCount(SQLModel, table=True):
     """
 
     __tablename__ = "hourly_count"
+    # One key over a range of hours (a trend's history); the primary key leads with the hour.
+    __table_args__ = (Index("ix_hourly_count_key_bucket", "key", "bucket"),)
 
     bucket: NaiveDatetime = Field(primary_key=True)
     key: str = Field(primary_key=True, max_length=300)

@@ -14,12 +14,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
-from core.clock import utcnow
 from core.db import SessionFactory, retry_transient, session_scope
 from core.ingest_analysis import Analysed, Timer, analyse_chunk
 from core.ingest_analysis import Analyzer as Analyzer
+from core.ingest_result import IngestResult as IngestResult
+from core.ingest_result import StoredMention as StoredMention
+from core.ingest_result import without
 from core.ingest_rows import TERM_SEP as TERM_SEP
 from core.ingest_rows import Row, finish, haystack, normalize, unique_in_batch
 from core.ingest_rows import count_keys as count_keys
@@ -62,38 +63,6 @@ class OfflineAnalyzer:
         return list(classify_intents(texts, languages))
 
 
-@dataclass
-class IngestResult:
-    """What a batch did: what was new, already there, dropped, and how long each stage took."""
-
-    received: int = 0
-    new: int = 0
-    duplicates: int = 0
-    near_duplicates: int = 0
-    dropped: int = 0
-    invalid: int = 0
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    new_ids: list[int] = field(default_factory=list)
-
-    def merge(self, other: IngestResult) -> None:
-        for name in ("received", "new", "duplicates", "near_duplicates", "dropped", "invalid"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for stage, secs in other.stage_seconds.items():
-            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + secs
-        self.new_ids.extend(other.new_ids)
-
-
-@dataclass
-class StoredMention:
-    """What listeners (the alert detector) learn about each newly stored mention."""
-
-    id: int
-    source: str
-    published_at: dt.datetime
-    keys: list[str]
-    sentiment: str | None
-
-
 Listener = Callable[[list[StoredMention]], Awaitable[None]]
 
 
@@ -104,11 +73,15 @@ class Pipeline:
         self,
         sessions: SessionFactory,
         *,
+        clock: Callable[[], dt.datetime],
         analyzer: Analyzer | None = None,
         languages: Sequence[str] = ("de", "en"),
         exclusions: Sequence[str] = (),
     ) -> None:
         self.sessions = sessions
+        # What "now" is for items without a publication time and for `fetched_at`; the
+        # process passes its Services clock, so tests and replays control it.
+        self.clock = clock
         self._analyzer = analyzer
         self.languages = set(languages)
         self.exclusions = list(exclusions)
@@ -149,12 +122,23 @@ class Pipeline:
                     self._analyzer = await loop.run_in_executor(self._models, OfflineAnalyzer)
         return self._analyzer
 
-    async def ingest(self, items: Sequence[RawMention]) -> IngestResult:
-        """Run a batch through every stage and store it; returns what happened."""
+    async def ingest(self, items: Sequence[RawMention], *, via: str = "direct") -> IngestResult:
+        """Run a batch through every stage and store it; returns what happened.
+
+        `via` names the way in for the metrics: poll, webhook, import, demo (or direct, for
+        a caller in this process that names none). Every way in passes here, so this is
+        where mentions, duplicates and near-duplicates are counted — what was stored, also
+        when a later chunk of the batch fails."""
         result = IngestResult(received=len(items))
+        try:
+            return await self._ingest(items, result)
+        finally:
+            result.feed_metrics(via)
+
+    async def _ingest(self, items: Sequence[RawMention], result: IngestResult) -> IngestResult:
         timings = result.stage_seconds
         wl = await self.watchlist()
-        now = utcnow()
+        now = self.clock()
 
         with Timer(timings, "normalize"):
             rows = [n for item in items if (n := normalize(item, now)) is not None]
@@ -182,7 +166,9 @@ class Pipeline:
 
             known = await retry_transient(lookup, what="looking up stored mentions")
             result.duplicates = len(kept) - len(unique) + len(known)
-            kept = [r for r in unique if (r["source"], r["external_id"]) not in known]
+            fresh = [r for r in unique if (r["source"], r["external_id"]) not in known]
+            result.by_source.update((r["source"], "duplicate") for r in without(kept, fresh))
+            kept = fresh
 
         stored: list[StoredMention] = []
         if kept:
@@ -230,12 +216,15 @@ class Pipeline:
                     timings[stage] = timings.get(stage, 0.0) + seconds
                 if not analysed.rows:
                     continue
-                result.near_duplicates += sum(
-                    1 for r in analysed.rows if r["dup_of"] is not None or r.get("_dup_in_batch")
-                )
+                reposts = [
+                    r for r in analysed.rows if r["dup_of"] is not None or r.get("_dup_in_batch")
+                ]
                 with Timer(timings, "store"):
                     new = await self._store_retrying(analysed.rows, firsts)
+                result.near_duplicates += len(reposts)
                 result.duplicates += len(analysed.rows) - len(new)
+                # Counted once the chunk is committed: a failed store counts nothing.
+                result.count(analysed.rows, new, reposts)
                 stored += new
         finally:
             if not pending.done():  # a failed store: let the running analysis finish quietly

@@ -74,6 +74,7 @@ async def _set(request: Request, ctx: Context, *, enabled: bool, level: str | No
             channel_id=conv.id,
             kind=KIND,
             enabled=enabled,
+            now=ctx.now(),
             settings={"sensitivity": level} if level else None,
         )
         await audit.record(

@@ -48,6 +48,15 @@ async def resolve_locale(services: Services, request: Request) -> str:
 
 async def dispatch(registry: Registry, services: Services, request: Request) -> Reply:
     """Run the handler for a command or a button; never raises, never leaks a traceback."""
+    reply, _ = await dispatch_outcome(registry, services, request)
+    return reply
+
+
+async def dispatch_outcome(
+    registry: Registry, services: Services, request: Request
+) -> tuple[Reply, str]:
+    """`dispatch`, and how it went: ok, refused (the handler answered with an error),
+    usage (mistyped), unknown (no such command or button) or error (failed on our side)."""
     _drop_unstorable(request)
     try:
         locale = await resolve_locale(services, request)
@@ -60,24 +69,39 @@ async def dispatch(registry: Registry, services: Services, request: Request) -> 
         if request.action_id:
             handler = registry.find_action(request.action_id)
             if handler is None:
-                return Reply(sections=[t("errors.unknown_action")], ephemeral=True, error=True)
-            return await handler(request, ctx)
+                reply = Reply(sections=[t("errors.unknown_action")], ephemeral=True, error=True)
+                return reply, "unknown"
+            return _judged(await handler(request, ctx))
         name = request.command.strip().lower() or "help"
         spec = registry.find(name)
         if spec is None:
-            return unknown_command(registry, ctx, name)
+            return unknown_command(registry, ctx, name), "unknown"
         try:
-            return await spec.handler(request, ctx)
+            return _judged(await spec.handler(request, ctx))
         except UsageError as exc:
             message = t(exc.key, **exc.values)
-            return Reply(
+            reply = Reply(
                 sections=[message, t("usage.line", usage=spec.usage)], ephemeral=True, error=True
             )
+            return reply, "usage"
     except UsageError as exc:
-        return Reply(sections=[t(exc.key, **exc.values)], ephemeral=True, error=True)
+        return Reply(sections=[t(exc.key, **exc.values)], ephemeral=True, error=True), "usage"
     except Exception:
         log.exception("handler failed for %r (action %r)", request.command, request.action_id)
-        return Reply(sections=[t("errors.internal")], ephemeral=True, error=True)
+        return Reply(sections=[t("errors.internal")], ephemeral=True, error=True), "error"
+
+
+def _judged(reply: Reply) -> tuple[Reply, str]:
+    return reply, "refused" if reply.error else "ok"
+
+
+def command_label(registry: Registry, request: Request) -> str:
+    """A bounded name for metrics: the command's canonical name, the button's registered
+    prefix, or `unknown` — never what the asker typed."""
+    if request.action_id:
+        return registry.action_prefix(request.action_id) or "unknown"
+    spec = registry.find(request.command.strip() or "help")
+    return spec.name if spec else "unknown"
 
 
 def unknown_command(registry: Registry, ctx: Context, name: str) -> Reply:

@@ -38,6 +38,7 @@ async def language_command(request: Request, ctx: Context) -> Reply:
             subject_id=subject,
             key="locale",
             value=locale,
+            now=ctx.now(),
         )
         await audit.record(
             session=session,

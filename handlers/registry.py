@@ -112,8 +112,12 @@ class Registry:
 
     def find_action(self, action_id: str) -> Handler | None:
         """The handler whose prefix is the longest match of the action id."""
-        best = max((p for p in self.actions if action_id.startswith(p)), key=len, default=None)
+        best = self.action_prefix(action_id)
         return self.actions[best] if best is not None else None
+
+    def action_prefix(self, action_id: str) -> str | None:
+        """The registered prefix that is the longest match of the action id."""
+        return max((p for p in self.actions if action_id.startswith(p)), key=len, default=None)
 
     def names(self) -> list[str]:
         return sorted(self._names)

@@ -112,6 +112,7 @@ async def _subscribe(request: Request, ctx: Context, settings: dict[str, Any]) -
             channel_id=conv.id,
             kind=KIND,
             enabled=True,
+            now=ctx.now(),
             settings=settings,
         )
         await audit.record(
@@ -129,7 +130,12 @@ async def _unsubscribe(request: Request, ctx: Context) -> Reply:
     conv = request.conversation
     async with session_scope(ctx.sessions) as session:
         await conversations.set_subscription(
-            session=session, platform=conv.platform, channel_id=conv.id, kind=KIND, enabled=False
+            session=session,
+            platform=conv.platform,
+            channel_id=conv.id,
+            kind=KIND,
+            enabled=False,
+            now=ctx.now(),
         )
         await audit.record(
             session=session,

@@ -86,14 +86,10 @@ async def _add(request: Request, ctx: Context, raw: str, kind: str | None) -> Re
     term, kind = _checked(raw, kind)
     normalized = normalize_term(term)
     async with session_scope(ctx.sessions) as session:
-        known = {
-            r.normalized: r for r in await watch.list_terms(session=session, active_only=False)
-        }
-        before = known.get(normalized)
-        was = (before.kind, before.active) if before is not None else None
-        row, changed = await watch.add_term(
-            session=session, term=term, kind=kind, actor=request.actor.id
+        added = await watch.add_term(
+            session=session, term=term, kind=kind, actor=request.actor.id, now=ctx.now()
         )
+        row, changed, was = added.row, added.changed, added.was
         if changed:
             await audit.record(
                 session=session,

@@ -90,3 +90,45 @@ def test_no_print_outside_cli_console_and_bench() -> None:
                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
                     bad.append(f"{rel}:{node.lineno}")
     assert bad == []
+
+
+# Calls that read the wall clock. core/clock.py defines `utcnow` for the outer layers (the
+# Services clock); models may name it as a `default_factory` (a fallback for bookkeeping
+# columns), but no module of core calls it: every computation takes a clock or a `now`.
+_WALL_CLOCK = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "localtime"),
+    ("time", "gmtime"),
+}
+
+
+def _wall_clock_calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "utcnow":
+            found.append(f"line {node.lineno}: utcnow()")
+        elif isinstance(func, ast.Attribute):
+            owner = func.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if (name, func.attr) in _WALL_CLOCK or func.attr == "utcnow":
+                found.append(f"line {node.lineno}: {name}.{func.attr}()")
+    return found
+
+
+def test_no_module_of_core_reads_the_wall_clock() -> None:
+    bad = []
+    for path in _files("core"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "core/clock.py":
+            continue
+        bad += [f"{rel} {call}" for call in _wall_clock_calls(path)]
+    assert bad == []

@@ -9,12 +9,13 @@ import sys
 
 from rich.console import Console
 
+from bot import patience
 from bot.console.render import render, to_text
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
 from handlers.args import UsageError, split_text
 from handlers.context import Services
-from handlers.dispatch import dispatch, resolve_locale
+from handlers.dispatch import resolve_locale
 from handlers.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ async def answer(
         from core.i18n import translate
 
         return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
-    reply = await dispatch(registry, services, request)
+    reply = await patience.answer(registry, services, request)
     # A `language` command changes the locale; render in the one now in force.
     loc = normalize_locale(locale) or await resolve_locale(services, request)
     return reply, loc

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.patience import Patience, deliver_or_notify, failure_notice
+from bot.patience import Patience, answer, deliver_or_notify, failure_notice
 from bot.slack.dedupe import EventLedger
 from bot.slack.deliver import Deliverer, DeliveryError
 from bot.slack.forms import FORM_ACTION, FormSpec
@@ -27,7 +27,7 @@ from core.i18n import Translator
 from core.reply import Reply, Request
 from handlers.args import UsageError
 from handlers.context import Services
-from handlers.dispatch import dispatch, resolve_locale
+from handlers.dispatch import resolve_locale
 
 log = logging.getLogger(__name__)
 WORKING_AFTER_SECONDS = 2.0
@@ -174,7 +174,7 @@ class SlackAdapter:
         # own); a `language` reply is written in the new language by its handler.
         locale = await resolve_locale(self.services, request)
         request.locale = locale
-        task = asyncio.ensure_future(dispatch(registry, self.services, request))
+        task = asyncio.ensure_future(answer(registry, self.services, request))
         done, _ = await asyncio.wait({task}, timeout=self.working_after)
         if not done:
             await self.deliverer.notice(origin, Translator(locale)("slack.working"))

@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from config.settings import Settings
+from core.metrics import THROTTLED
 
 TIMEOUT_SECONDS = 30
 RATE_LIMIT_RETRIES = 3
@@ -41,10 +42,29 @@ class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code < 600
 
 
+class CountingRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (waits for Retry-After), counting every 429 Slack answers
+    (horch_platform_throttled_total{platform="slack"}), also the ones it no longer retries."""
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            THROTTLED.labels("slack").inc()
+        return await super().can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def retry_handlers() -> list[AsyncRetryHandler]:
     return [
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        CountingRateLimitRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         AnyServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
     ]
 

@@ -17,7 +17,6 @@ import time
 from sqlalchemy import delete
 from sqlmodel import col
 
-from core.clock import utcnow
 from core.db import session_scope
 from core.models import JobClaim
 from core.storage import claims
@@ -51,6 +50,7 @@ class EventLedger:
                 slot=event_id[:SLOT_CHARS],
                 owner=self.owner,
                 ttl=CLAIM_TTL,
+                now=self.services.clock(),
             )
         if time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = time.monotonic()
@@ -64,12 +64,13 @@ class EventLedger:
                 job=JOB,
                 slot=event_id[:SLOT_CHARS],
                 owner=self.owner,
+                now=self.services.clock(),
                 status="done" if ok else "failed",
             )
 
     async def purge(self, now: dt.datetime | None = None) -> int:
         """Forget event ids older than KEEP; returns how many."""
-        cutoff = (now or utcnow()) - KEEP
+        cutoff = (now or self.services.clock()) - KEEP
         try:
             async with session_scope(self.services.sessions) as session:
                 result = await session.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -34,6 +35,9 @@ def make_handler(bolt: AsyncApp, signing_secret: str) -> Handler:
 
     async def slack_events(request: web.Request) -> web.Response:
         body = await request.read()
+        if is_ssl_check(request, body):
+            # Slack's certificate probe is not signed; as bolt does, 200 and nothing else.
+            return web.Response(status=200)
         try:
             valid = verifier.is_valid(
                 body=body,
@@ -66,6 +70,17 @@ def make_handler(bolt: AsyncApp, signing_secret: str) -> Handler:
         return await to_aiohttp_response(response)
 
     return slack_events
+
+
+def is_ssl_check(request: web.Request, body: bytes) -> bool:
+    """Slack's `ssl_check=1` probe: a form POST that it sends unsigned (bolt's SslCheck)."""
+    if not request.content_type.startswith("application/x-www-form-urlencoded"):
+        return False
+    try:
+        fields = parse_qs(body.decode("utf-8"), max_num_fields=20)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return fields.get("ssl_check") == ["1"]
 
 
 def add_route(app: web.Application, bolt: AsyncApp, signing_secret: str) -> None:

@@ -19,6 +19,10 @@ from core.reply import Actor, Conversation, Request
 from handlers.args import split_text
 
 Kind = Literal["command", "mention", "dm", "action", "view"]
+# Messages with these subtypes are still typed by a person: a file shared with a line of
+# text, a thread reply also sent to the conversation. Every other subtype (edits, joins,
+# bot posts) is not a command.
+_COMMAND_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 # <@U1>, <@U1|name>, <#C1|general>, <!here>, <!subteam^S1|@team>, <https://x|label>
 _ANGLE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _PREFIXES = ("/horch", "horch")
@@ -134,7 +138,12 @@ def event_origin(body: dict[str, Any]) -> Origin | None:
     else:
         return None
     # Edits, joins and bot posts (other bots, our own) are not commands.
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+    subtype = event.get("subtype")
+    if subtype and not (isinstance(subtype, str) and subtype in _COMMAND_SUBTYPES):
+        return None
+    if event.get("bot_id"):
+        return None
+    if not event.get("user"):
         return None
     return Origin(
         kind=kind,

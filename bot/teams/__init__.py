@@ -41,8 +41,24 @@ def build_runtime(services: Services) -> TeamsRuntime:
     )
 
 
+EMULATOR_OFF = (
+    "Microsoft Teams is off: no MicrosoftAppId is set "
+    "(HORCH_TEAMS_EMULATOR=true allows the local Bot Framework Emulator)"
+)
+
+
 def setup(app: web.Application, services: Services) -> None:
     """Serve POST /api/messages and register the Teams notifier."""
+    settings = services.settings
+    if not settings.microsoft_app_id and not settings.teams_emulator:
+        # Nothing unauthenticated is served: the route answers 404 with the reason.
+        log.info("Teams: %s is off (no MicrosoftAppId, HORCH_TEAMS_EMULATOR not set)", ROUTE)
+
+        async def not_here(_request: web.Request) -> web.Response:
+            return problem(404, EMULATOR_OFF)
+
+        app.router.add_post(ROUTE, not_here)
+        return
     reason = settings_problem(services.settings)
     if reason is not None:
         log.error("Microsoft Teams is off: %s (see docs/teams.md)", reason)
@@ -70,7 +86,8 @@ def setup(app: web.Application, services: Services) -> None:
         )
     else:
         log.warning(
-            "Teams: %s runs without MicrosoftAppId (Bot Framework Emulator mode): no token is "
-            "checked, so it listens on 127.0.0.1 only and refuses other addresses with 403",
+            "Teams: %s runs without MicrosoftAppId (Bot Framework Emulator mode, "
+            "HORCH_TEAMS_EMULATOR=true): no token is checked, so it accepts requests from "
+            "127.0.0.1 only and refuses other addresses with 403",
             ROUTE,
         )

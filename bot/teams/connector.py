@@ -28,6 +28,7 @@ from tenacity import (
 )
 
 from bot.teams.limiter import ConversationLimiter
+from core.metrics import THROTTLED
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({412, 429, 502, 504})
@@ -172,6 +173,8 @@ class ConnectorApi:
         session = self._client_session()
         async with session.request(method, url, json=body, headers=headers) as response:
             text = await response.text()
+            if response.status == 429:
+                THROTTLED.labels("teams").inc()
             if response.status >= 400:
                 raise ConnectorError(
                     response.status, text[:300], _retry_after(response.headers.get("Retry-After"))

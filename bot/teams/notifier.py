@@ -13,7 +13,6 @@ from bot.teams.references import is_channel, recall
 from bot.teams.render import render_card
 from bot.teams.runtime import TeamsRuntime
 from core.i18n import normalize_locale
-from core.metrics import POSTS
 from core.reply import SYSTEM, Conversation, Reply, Request
 from handlers.dispatch import resolve_locale
 
@@ -50,13 +49,7 @@ class TeamsNotifier:
         loc = normalize_locale(locale) or await self._channel_locale(channel_id)
         card = render_card(reply, locale=loc, zone=services.workspace.schedules.timezone)
         top_level = is_channel(reference) and ";messageid=" not in str(reference.conversation.id)
-        try:
-            posted = await self.runtime.deliver(reference, card, new_thread=top_level)
-        except Exception:
-            POSTS.labels("teams", "notify", "error").inc()
-            raise
-        POSTS.labels("teams", "notify", "ok").inc()
-        return posted
+        return await self.runtime.deliver(reference, card, new_thread=top_level)
 
     async def _channel_locale(self, channel_id: str) -> str:
         request = Request("help", [], SYSTEM, Conversation("teams", channel_id))

@@ -15,6 +15,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationAccount, ConversationReference
 
 from bot.teams.inbound import join_conversation, split_conversation, tenant_of
+from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.storage.conversations import get_conversation, save_conversation
 
@@ -86,6 +87,7 @@ async def remember(
             reference=text,
             name=_display_name(activity),
             tenant_id=tenant[:64] if tenant else None,
+            now=utcnow(),
         )
     if written is not None:
         written.wrote(key, text)

@@ -14,23 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference
 
-from bot.patience import deliver_or_notify, failure_notice
+from bot.patience import answer, count_answer, deliver_or_notify, failure_notice
 from bot.teams import inbound, references
 from bot.teams.connector import ConnectorError
 from bot.teams.outbound import card_answer, card_message, error_answer, note_answer
 from bot.teams.render import Card, render_card
 from bot.teams.runtime import TeamsRuntime
 from core.i18n import Translator
-from core.metrics import COMMAND_SECONDS, COMMANDS, POSTS
 from core.reply import Reply, Request
 from handlers.args import UsageError
-from handlers.dispatch import dispatch, resolve_locale
+from handlers.dispatch import resolve_locale
 
 log = logging.getLogger(__name__)
 CARD_ACTION = "adaptiveCard/action"
@@ -155,18 +153,12 @@ class TeamsBot:
         self, context: TurnContext, request: Request, *, update_id: str | None
     ) -> Reply | None:
         """The handler's Reply, or None when it outlived the deadline (it is posted later)."""
-        started = time.monotonic()
         registry = self.services.extras["registry"]
-        task = asyncio.ensure_future(dispatch(registry, self.services, request))
+        task = asyncio.ensure_future(answer(registry, self.services, request))
         done, _ = await asyncio.wait({task}, timeout=self.rt.deadline)
-        label = self._label(request)
         if task in done:
-            reply = task.result()
-            COMMANDS.labels("teams", label, "error" if reply.error else "ok").inc()
-            COMMAND_SECONDS.labels("teams").observe(time.monotonic() - started)
-            return reply
-        COMMANDS.labels("teams", label, "deferred").inc()
-        later = self._finish_later(task, request, _followup(context.activity), update_id, started)
+            return task.result()
+        later = self._finish_later(task, request, _followup(context.activity), update_id)
         self.rt.track(later, "a slow command")
         return None
 
@@ -176,15 +168,12 @@ class TeamsBot:
         request: Request,
         reference: ConversationReference,
         update_id: str | None,
-        started: float,
     ) -> None:
         reply = await task
-        COMMAND_SECONDS.labels("teams").observe(time.monotonic() - started)
         t = await self._translator(request)
         card = render_card(reply, locale=t.locale, zone=self._zone)
         update = update_id if reply.replace else None
         await self._deliver_later(reference, card, t, request, update_id=update)
-        POSTS.labels("teams", "followup", "ok").inc()
 
     async def _send_or_later(
         self, context: TurnContext, reply: Reply, t: Translator, request: Request
@@ -229,7 +218,7 @@ class TeamsBot:
     async def _send(self, context: TurnContext, reply: Reply, t: Translator) -> None:
         card = render_card(reply, locale=t.locale, zone=self._zone)
         await context.send_activity(card_message(card))
-        POSTS.labels("teams", "reply", "ok").inc()
+        count_answer("teams", "ok")
 
     async def _remember(self, activity: Activity) -> None:
         try:
@@ -255,13 +244,6 @@ class TeamsBot:
                 await self._send(context, sorry, t)
         except Exception:
             log.exception("could not tell the Teams user about the failure either")
-
-    def _label(self, request: Request) -> str:
-        """A bounded metrics label: the command's canonical name, `action` or `unknown`."""
-        if request.action_id:
-            return "action"
-        spec = self.services.extras["registry"].find(request.command.strip() or "help")
-        return spec.name if spec else "unknown"
 
     @property
     def _zone(self) -> str:

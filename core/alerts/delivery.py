@@ -17,10 +17,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config.workspace import Workspace
 from core.alerts.message import alert_reply
 from core.alerts.targets import channel_locale
-from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.i18n import Translator
+from core.metrics import ALERT_DELIVERIES
 from core.models_trends import Alert, AlertDelivery
+from core.notify import notify
 from core.ports import Notifier
 from core.reply import Reply
 from core.storage import alerts as store
@@ -43,7 +44,7 @@ class Poster:
         sessions: SessionFactory,
         workspace: Workspace,
         notifiers: Mapping[str, Notifier],
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime],
     ) -> None:
         self.sessions = sessions
         self.workspace = workspace
@@ -99,7 +100,9 @@ class Poster:
                     default=self.workspace.default_locale,
                 )
                 reply = await self.reply_for(session, alert, locale)
-            ref = await notifier.post(channel_id=row.channel_id, reply=reply, locale=locale)
+            ref = await notify(
+                notifier, kind="alert", channel_id=row.channel_id, reply=reply, locale=locale
+            )
         except Exception as exc:  # one channel's failure never stops the others
             error = f"{type(exc).__name__}: {exc}"
             log.warning(
@@ -119,6 +122,7 @@ class Poster:
                 message_ref=ref,
                 error=error,
             )
+        ALERT_DELIVERIES.labels(row.platform, "failed" if error else "posted").inc()
         return error is None
 
     async def reply_for(self, session: AsyncSession, alert: Alert, locale: str) -> Reply:

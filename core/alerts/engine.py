@@ -33,8 +33,8 @@ from core.alerts import delivery
 from core.alerts.history_cache import HistoryCache
 from core.alerts.targets import DEFAULT_LEVEL, LEVELS, Target, alert_targets
 from core.analysis.trends import DetectorConfig, Signal, detect_latest
-from core.clock import utcnow
 from core.db import SessionFactory, session_scope
+from core.metrics import ALERTS
 from core.models import Mention
 from core.models_trends import Alert
 from core.pipeline import StoredMention
@@ -82,7 +82,7 @@ class AlertEngine:
         sessions: SessionFactory,
         workspace: Workspace,
         notifiers: Mapping[str, Notifier],
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime],
         owner: str = "local",
         config: DetectorConfig | None = None,
         cooldown: dt.timedelta = DEFAULT_COOLDOWN,
@@ -292,9 +292,12 @@ class AlertEngine:
                 await alert_store.add_deliveries(
                     session=session, alert_id=alert.id, channels=channels, now=now
                 )
-            await claims.finish_claim(session=session, job=job, slot=slot, owner=self.owner)
+            await claims.finish_claim(
+                session=session, job=job, slot=slot, owner=self.owner, now=now
+            )
         if alert is None or alert.id is None:
             return None
+        ALERTS.labels(signal.kind, level).inc()  # committed, and fired by this replica alone
         log.info(
             "alert %s: %s %s (level %s, observed %.0f, expected %.1f, z %.1f) to %d channel(s)",
             alert.id,

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.workspace import Workspace
-from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.drafts import states
 from core.drafts.approval import may_reject, refusal
@@ -97,7 +96,7 @@ class DraftService:
         workspace: Workspace,
         llm: LLM | None = None,
         publishers: Mapping[str, Publisher] | None = None,
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime],
         owner: str = "local",
     ) -> None:
         self.sessions = sessions

@@ -26,7 +26,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import utcnow
 from core.models import JobClaim
 from core.storage.dialect import insert_for, rowcount
 
@@ -38,10 +37,9 @@ async def try_claim(
     slot: str,
     owner: str,
     ttl: dt.timedelta,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> bool:
-    """Claim (job, slot) for `owner`; True if this caller now holds it."""
-    now = now or utcnow()
+    """Claim (job, slot) for `owner` at `now`; True if this caller now holds it."""
     stmt = (
         insert_for(session, JobClaim)
         .values(job=job, slot=slot, owner=owner, claimed_at=now, expires_at=now + ttl)
@@ -67,13 +65,19 @@ async def try_claim(
 
 
 async def finish_claim(
-    *, session: AsyncSession, job: str, slot: str, owner: str, status: str = "done"
+    *,
+    session: AsyncSession,
+    job: str,
+    slot: str,
+    owner: str,
+    now: dt.datetime,
+    status: str = "done",
 ) -> bool:
     """Mark a claim done; False if another replica took it over meanwhile."""
     stmt = (
         update(JobClaim)
         .where(col(JobClaim.job) == job, col(JobClaim.slot) == slot, col(JobClaim.owner) == owner)
-        .values(done_at=utcnow(), status=status)
+        .values(done_at=now, status=status)
     )
     return bool(rowcount(await session.execute(stmt)))
 
@@ -83,10 +87,7 @@ async def get_claim(*, session: AsyncSession, job: str, slot: str) -> JobClaim |
     return (await session.execute(stmt)).scalars().first()
 
 
-async def expired_or_free(
-    *, session: AsyncSession, job: str, slot: str, now: dt.datetime | None = None
-) -> bool:
-    now = now or utcnow()
+async def expired_or_free(*, session: AsyncSession, job: str, slot: str, now: dt.datetime) -> bool:
     stmt = select(col(JobClaim.id)).where(
         col(JobClaim.job) == job,
         col(JobClaim.slot) == slot,
@@ -118,11 +119,8 @@ def _lapsed(now: dt.datetime) -> ColumnElement[bool]:
     return or_(col(JobClaim.expires_at) < now, col(JobClaim.owner).in_(_dead_owners(now)))
 
 
-async def beat(
-    *, session: AsyncSession, owner: str, ttl: dt.timedelta, now: dt.datetime | None = None
-) -> None:
+async def beat(*, session: AsyncSession, owner: str, ttl: dt.timedelta, now: dt.datetime) -> None:
     """Say that `owner` is alive for `ttl` more (its heartbeat row), and renew its leases."""
-    now = now or utcnow()
     stmt = insert_for(session, JobClaim).values(
         job=REPLICA, slot=_replica_slot(owner), owner=owner, claimed_at=now, expires_at=now + ttl
     )
@@ -143,10 +141,9 @@ async def beat(
     )
 
 
-async def retire(*, session: AsyncSession, owner: str, now: dt.datetime | None = None) -> int:
+async def retire(*, session: AsyncSession, owner: str, now: dt.datetime) -> int:
     """A replica stops (or starts again under the same name): its heartbeat lapses and its
     unfinished claims are free for the others at once. Returns how many claims it let go."""
-    now = now or utcnow()
     gone = now - dt.timedelta(seconds=1)
     await session.execute(
         update(JobClaim)
@@ -175,12 +172,11 @@ async def try_lease(
     name: str,
     owner: str,
     ttl: dt.timedelta,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> bool:
     """Take the lease `name` if nobody else holds it (or its holder died); True if taken.
 
     The caller runs one holder per name and process (the scheduler's jobs do)."""
-    now = now or utcnow()
     job = _lease_job(name)
     stmt = (
         insert_for(session, JobClaim)
@@ -202,7 +198,7 @@ async def try_lease(
     return bool(rowcount(await session.execute(takeover)))
 
 
-async def release_lease(*, session: AsyncSession, name: str, owner: str) -> bool:
+async def release_lease(*, session: AsyncSession, name: str, owner: str, now: dt.datetime) -> bool:
     """Give the lease back; False if it was no longer ours (taken over meanwhile)."""
     stmt = (
         update(JobClaim)
@@ -212,7 +208,7 @@ async def release_lease(*, session: AsyncSession, name: str, owner: str) -> bool
             col(JobClaim.owner) == owner,
             col(JobClaim.done_at).is_(None),
         )
-        .values(done_at=utcnow(), status="free")
+        .values(done_at=now, status="free")
     )
     return bool(rowcount(await session.execute(stmt)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,7 +10,6 @@ from sqlalchemy import select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import utcnow
 from core.models import ChatConversation, Subscription
 from core.storage.dialect import insert_for
 
@@ -22,9 +22,10 @@ async def save_conversation(
     reference: str | None = None,
     name: str | None = None,
     tenant_id: str | None = None,
+    now: dt.datetime,
 ) -> None:
     """Insert or refresh a conversation (Teams keeps its reference for proactive posts)."""
-    values: dict[str, Any] = {"updated_at": utcnow()}
+    values: dict[str, Any] = {"updated_at": now}
     if reference is not None:
         values["reference"] = reference
     if name is not None:
@@ -55,19 +56,41 @@ async def set_subscription(
     channel_id: str,
     kind: str,
     enabled: bool,
+    now: dt.datetime,
     settings: dict[str, Any] | None = None,
 ) -> Subscription:
-    """Subscribe or unsubscribe a channel; settings are merged into what was there."""
-    stmt = select(Subscription).where(
-        col(Subscription.platform) == platform,
-        col(Subscription.channel_id) == channel_id,
-        col(Subscription.kind) == kind,
+    """Subscribe or unsubscribe a channel; settings are merged into what was there.
+
+    Safe when two replicas change the same channel at once (a double click, two people):
+    the row is created with ON CONFLICT DO NOTHING, then read under a row lock (PostgreSQL;
+    SQLite holds the database's write lock from the insert on), so the second change waits
+    for the first, merges into it, and the last write stands — never a unique violation."""
+    ensure = (
+        insert_for(session, Subscription)
+        .values(
+            platform=platform,
+            channel_id=channel_id,
+            kind=kind,
+            enabled=enabled,
+            settings="{}",
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["platform", "channel_id", "kind"])
     )
-    row = (await session.execute(stmt)).scalars().first()
-    if row is None:
-        row = Subscription(platform=platform, channel_id=channel_id, kind=kind)
+    await session.execute(ensure)
+    stmt = (
+        select(Subscription)
+        .where(
+            col(Subscription.platform) == platform,
+            col(Subscription.channel_id) == channel_id,
+            col(Subscription.kind) == kind,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.execute(stmt)).scalars().one()
     merged = {**json.loads(row.settings or "{}"), **(settings or {})}
-    row.enabled, row.settings, row.updated_at = enabled, json.dumps(merged), utcnow()
+    row.enabled, row.settings, row.updated_at = enabled, json.dumps(merged), now
     session.add(row)
     await session.flush()
     return row

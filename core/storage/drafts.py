@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import utcnow
+from core.db import after_commit
+from core.metrics import DRAFTS
 from core.models import Mention
 from core.models_drafts import Draft
 from core.storage.dialect import insert_for, rowcount
@@ -32,7 +33,15 @@ async def insert_draft(*, session: AsyncSession, values: dict[str, Any]) -> int 
         .returning(Draft.id)
     )
     row = (await session.execute(stmt)).first()
-    return int(row[0]) if row else None
+    if row is None:
+        return None
+    _count_on_commit(session, str(values.get("state") or "proposed"))
+    return int(row[0])
+
+
+def _count_on_commit(session: AsyncSession, state: str) -> None:
+    """horch_drafts_total{state}: every draft entering a state, counted once committed."""
+    after_commit(session, DRAFTS.labels(state).inc)
 
 
 async def get_draft(*, session: AsyncSession, draft_id: int) -> Draft | None:
@@ -59,7 +68,7 @@ async def transition(
     to_state: str,
     version: int | None = None,
     values: dict[str, Any] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> bool:
     """Move a draft from one of `from_states` to `to_state` (at `version`); True if it moved."""
     conditions = [col(Draft.id) == draft_id, col(Draft.state).in_(list(from_states))]
@@ -71,11 +80,14 @@ async def transition(
         .values(
             state=to_state,
             version=col(Draft.version) + 1,
-            updated_at=now or utcnow(),
+            updated_at=now,
             **(values or {}),
         )
     )
-    return rowcount(await session.execute(stmt)) == 1
+    moved = rowcount(await session.execute(stmt)) == 1
+    if moved:
+        _count_on_commit(session, to_state)
+    return moved
 
 
 async def claim_publish(

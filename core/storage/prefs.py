@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import utcnow
 from core.models import Preference
 from core.storage.dialect import insert_for
 
@@ -24,18 +25,27 @@ async def get_pref(
 
 
 async def set_pref(
-    *, session: AsyncSession, platform: str, scope: str, subject_id: str, key: str, value: str
+    *,
+    session: AsyncSession,
+    platform: str,
+    scope: str,
+    subject_id: str,
+    key: str,
+    value: str,
+    now: dt.datetime,
 ) -> None:
+    """Set a preference (an upsert: two people setting it at once both succeed, the last
+    write stands)."""
     stmt = insert_for(session, Preference).values(
         platform=platform,
         scope=scope,
         subject_id=subject_id,
         key=key,
         value=value,
-        updated_at=utcnow(),
+        updated_at=now,
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=["platform", "scope", "subject_id", "key"],
-        set_={"value": value, "updated_at": utcnow()},
+        set_={"value": value, "updated_at": now},
     )
     await session.execute(stmt)

@@ -97,10 +97,22 @@ async def record_failure(
     interval: float,
     retry_after: float | None = None,
 ) -> SourceState:
-    """Mark a failed poll: the reason, one more error, and when to try again."""
-    state = await get_state(session=session, name=name)
-    if state is None:
-        state = SourceState(name=name)
+    """Mark a failed poll: the reason, one more error, and when to try again.
+
+    The row is created with ON CONFLICT DO NOTHING and changed under its lock, so a poll
+    and an `ingest --once` failing at the same moment both count, neither raises."""
+    await session.execute(
+        insert_for(session, SourceState)
+        .values(name=name)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    stmt = (
+        select(SourceState)
+        .where(col(SourceState.name) == name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    state = (await session.execute(stmt)).scalars().one()
     state.error_count = (state.error_count or 0) + 1
     state.last_error = error[:MAX_ERROR]
     state.last_error_at = now

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlmodel import col
@@ -54,32 +56,58 @@ async def seed_terms(*, session: AsyncSession, terms: Sequence[tuple[str, str, s
     return len(fresh)
 
 
+@dataclass(frozen=True)
+class Added:
+    """What `add_term` did: the row, whether it changed, and the kind and activity it had
+    before (None when the term is new) — read under the row's lock, so two people adding
+    the same term at once each learn what their own change did."""
+
+    row: WatchTerm
+    changed: bool
+    was: tuple[str, bool] | None
+
+
 async def add_term(
-    *, session: AsyncSession, term: str, kind: str, actor: str
-) -> tuple[WatchTerm, bool]:
-    """Add or re-activate a term; returns it and whether it was new or re-activated."""
+    *, session: AsyncSession, term: str, kind: str, actor: str, now: dt.datetime
+) -> Added:
+    """Add or re-activate a term (or change its kind).
+
+    Safe when two replicas add the same term at once: the row is inserted with ON CONFLICT
+    DO NOTHING, then read under a row lock (PostgreSQL; SQLite holds its write lock from the
+    insert on) and changed — the second waits for the first, never a unique violation."""
     normalized = normalize_term(term)
-    existing = (
-        (await session.execute(select(WatchTerm).where(col(WatchTerm.normalized) == normalized)))
-        .scalars()
-        .first()
+    inserted = (
+        await session.execute(
+            insert_for(session, WatchTerm)
+            .values(
+                term=term,
+                normalized=normalized,
+                kind=kind,
+                canonical=normalized,
+                active=True,
+                origin="chat",
+                created_by=actor,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["normalized"])
+            .returning(col(WatchTerm.id))
+        )
+    ).scalar_one_or_none()
+    stmt = (
+        select(WatchTerm)
+        .where(col(WatchTerm.normalized) == normalized)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    if existing is not None:
-        changed = not existing.active or existing.kind != kind
-        existing.active, existing.kind = True, kind
-        session.add(existing)
-        return existing, changed
-    row = WatchTerm(
-        term=term,
-        normalized=normalized,
-        kind=kind,
-        canonical=normalized,
-        origin="chat",
-        created_by=actor,
-    )
+    row = (await session.execute(stmt)).scalars().one()
+    if inserted is not None:
+        return Added(row, True, None)
+    was = (row.kind, row.active)
+    changed = not row.active or row.kind != kind
+    row.active, row.kind = True, kind
     session.add(row)
     await session.flush()
-    return row, True
+    return Added(row, changed, was)
 
 
 async def remove_term(*, session: AsyncSession, term: str) -> WatchTerm | None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.models_trends import Topic
 from core.storage import counts, watch
@@ -72,7 +71,7 @@ class TopicJob:
         sessions: SessionFactory,
         embedder: Embedder,
         *,
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Callable[[], dt.datetime],
         batch: int = BATCH,
         similar: float = topics.SIMILAR,
         assign: float = topics.ASSIGN,

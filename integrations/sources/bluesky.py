@@ -105,7 +105,7 @@ class BlueskySource(BaseSource):
                 await self._renew()
                 continue
             raise HttpError(resp.status, resp.url)
-        raise SourceError("Bluesky rejected the renewed session")
+        raise SourceError("Bluesky rejected the renewed session", kind="auth")
 
     async def _login(self) -> None:
         try:
@@ -117,7 +117,8 @@ class BlueskySource(BaseSource):
         except HttpError as exc:
             if exc.status in (400, 401):
                 raise SourceError(
-                    "Bluesky login failed: check BLUESKY_HANDLE and BLUESKY_APP_PASSWORD"
+                    "Bluesky login failed: check BLUESKY_HANDLE and BLUESKY_APP_PASSWORD",
+                    kind="auth",
                 ) from exc
             raise
         self._take(resp)
@@ -144,7 +145,7 @@ class BlueskySource(BaseSource):
             text(session.get("refreshJwt")),
         )
         if not self._access:
-            raise SourceError("Bluesky answered the login without an access token")
+            raise SourceError("Bluesky answered the login without an access token", kind="auth")
 
     def mention(self, post: dict[str, Any]) -> RawMention | None:
         """A `postView` (searchPosts → posts[]) as a raw mention."""

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from core.db import session_scope
-from core.metrics import MENTIONS_DUPLICATE, MENTIONS_INGESTED
 from core.pipeline import IngestResult
 from core.raw import RawMention
 from core.storage import sources as store
@@ -111,10 +110,14 @@ async def import_file(
                 else:
                     batch.append(mention)
                 if len(batch) >= BATCH:
-                    _add(total, await services.pipeline.ingest(batch), invalid)
+                    _add(total, await services.pipeline.ingest(batch, via="import"), invalid)
                     batch, invalid = [], 0
                     bar.update(raw.tell(), total.received)
-            _add(total, await services.pipeline.ingest(batch) if batch else IngestResult(), invalid)
+            _add(
+                total,
+                await services.pipeline.ingest(batch, via="import") if batch else IngestResult(),
+                invalid,
+            )
             bar.update(size, total.received)
         except UnicodeDecodeError as exc:
             raise FileImportError(
@@ -135,8 +138,6 @@ def _add(total: IngestResult, result: IngestResult, invalid: int) -> None:
 
 
 async def _log_run(services: IngestServices, source: str, total: IngestResult) -> None:
-    MENTIONS_INGESTED.labels(source).inc(total.new)
-    MENTIONS_DUPLICATE.labels(source).inc(total.duplicates)
     try:
         async with session_scope(services.sessions) as session:
             await store.record_run(

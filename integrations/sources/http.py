@@ -31,11 +31,15 @@ RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 class SourceError(Exception):
-    """A poll failed; the message is for people. `retry_after`: when to try again, if known."""
+    """A poll failed; the message is for people. `retry_after`: when to try again, if known;
+    `kind`: a word for the metrics (network, timeout, auth, source, …; see `error_kind`)."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, kind: str = "source"
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.kind = kind
 
 
 class HttpError(SourceError):
@@ -53,6 +57,21 @@ class RateLimited(HttpError):
 
 class BadPayload(SourceError):
     """The server answered, but with something unreadable (truncated JSON, a broken feed)."""
+
+
+def error_kind(exc: BaseException) -> str:
+    """What went wrong in a poll, as a bounded metrics label: rate_limited, http_4xx,
+    http_5xx, payload, timeout, network, auth, source (the source said no otherwise) or
+    unexpected (not a SourceError: a bug or an unforeseen payload)."""
+    if isinstance(exc, RateLimited):
+        return "rate_limited"
+    if isinstance(exc, HttpError):
+        return "http_5xx" if exc.status >= 500 else "http_4xx"
+    if isinstance(exc, BadPayload):
+        return "payload"
+    if isinstance(exc, SourceError):
+        return exc.kind
+    return "unexpected"
 
 
 @dataclass(frozen=True)
@@ -219,14 +238,22 @@ class HttpClient:
         except _Transient:
             raise
         except TimeoutError as exc:
-            err = SourceError(f"timeout after {self.timeout:g} s waiting for {where}")
+            err = SourceError(
+                f"timeout after {self.timeout:g} s waiting for {where}", kind="timeout"
+            )
             raise _Transient(err) from exc
         except aiohttp.ClientPayloadError as exc:
-            raise _Transient(SourceError(f"{where} broke off the response")) from exc
+            broken = SourceError(f"{where} broke off the response", kind="network")
+            raise _Transient(broken) from exc
         except aiohttp.ClientConnectionError as exc:
-            raise _Transient(SourceError(f"cannot reach {where} ({type(exc).__name__})")) from exc
+            unreachable = SourceError(
+                f"cannot reach {where} ({type(exc).__name__})", kind="network"
+            )
+            raise _Transient(unreachable) from exc
         except aiohttp.ClientError as exc:
-            raise SourceError(f"request to {where} failed ({type(exc).__name__})") from exc
+            raise SourceError(
+                f"request to {where} failed ({type(exc).__name__})", kind="network"
+            ) from exc
 
     async def _read(self, resp: aiohttp.ClientResponse, where: str) -> bytes:
         declared = resp.content_length

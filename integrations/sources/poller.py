@@ -18,10 +18,10 @@ from typing import Any
 from aiohttp import web
 
 from core.db import session_scope
-from core.metrics import MENTIONS_DUPLICATE, MENTIONS_INGESTED, SOURCE_ERRORS, SOURCE_UP
+from core.metrics import POLLS, SOURCE_ERRORS, SOURCE_UP
 from core.ports import Source
 from core.storage import sources as store
-from integrations.sources.http import HttpClient, SourceError
+from integrations.sources.http import HttpClient, SourceError, error_kind
 from integrations.sources.registry import SourceInfo, load_sources
 from integrations.sources.services import IngestServices as Services
 
@@ -57,12 +57,13 @@ async def poll_source(services: Services, source: Source, *, interval: float) ->
     """Poll one source once (up to MAX_ROUNDS fetches); never raises for the source's faults."""
     outcome = PollOutcome(source.name)
     retry_after: float | None = None
+    failure: BaseException | None = None
     try:
         async with services.sessions() as session:
             cursor = await store.load_cursor(session=session, name=source.name)
         for _ in range(MAX_ROUNDS):
             result = await source.fetch(cursor)
-            ingest = await services.pipeline.ingest(result.items)
+            ingest = await services.pipeline.ingest(result.items, via="poll")
             # Only now that the batch is stored may the cursor move past it.
             async with session_scope(services.sessions) as session:
                 await store.save_progress(
@@ -80,21 +81,22 @@ async def poll_source(services: Services, source: Source, *, interval: float) ->
             outcome.duplicates += ingest.duplicates
             outcome.errors += ingest.invalid
             outcome.notes += result.notes
-            MENTIONS_INGESTED.labels(source.name).inc(ingest.new)
-            MENTIONS_DUPLICATE.labels(source.name).inc(ingest.duplicates)
             if not result.more:
                 break
     except SourceError as exc:
-        outcome.error, retry_after = str(exc), exc.retry_after
+        outcome.error, retry_after, failure = str(exc), exc.retry_after, exc
         log.warning("source %s failed: %s", source.name, exc)
     except Exception as exc:  # a bug or an unforeseen payload must not stop the others
-        outcome.error = f"unexpected error ({type(exc).__name__})"
+        outcome.error, failure = f"unexpected error ({type(exc).__name__})", exc
         log.exception("source %s failed unexpectedly", source.name)
-    if outcome.error:
+    # Every poll passes here (scheduled, `ingest --once`): the one place polls are counted.
+    if failure is not None:
         outcome.errors += 1
-        SOURCE_ERRORS.labels(source.name).inc()
+        SOURCE_ERRORS.labels(source.name, error_kind(failure)).inc()
+        POLLS.labels(source.name, "error").inc()
         SOURCE_UP.labels(source.name).set(0)
     else:
+        POLLS.labels(source.name, "ok").inc()
         SOURCE_UP.labels(source.name).set(1)
     await _record(services, outcome, interval=interval, retry_after=retry_after)
     return outcome

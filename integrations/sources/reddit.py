@@ -162,7 +162,8 @@ class RedditSource(BaseSource):
         if resp.status >= 400 or not token:
             raise SourceError(
                 "Reddit refused the app credentials: check REDDIT_CLIENT_ID and "
-                f"REDDIT_CLIENT_SECRET ({payload.get('error') or resp.status})"
+                f"REDDIT_CLIENT_SECRET ({payload.get('error') or resp.status})",
+                kind="auth",
             )
         lifetime = float(count(payload.get("expires_in")) or 3600)
         self._token, self._token_expires = token, time.monotonic() + max(lifetime - 60, 30)

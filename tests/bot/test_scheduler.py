@@ -109,10 +109,14 @@ async def test_end_frees_the_replicas_claims_at_once(services: Any) -> None:
     a, b = replica(services, "a"), replica(services, "b")
     await a.begin()
     async with session_scope(services.sessions) as session:
-        assert await claims.try_claim(session=session, job="j", slot="1", owner="a", ttl=TTL)
+        assert await claims.try_claim(
+            session=session, job="j", slot="1", owner="a", ttl=TTL, now=a.clock()
+        )
     await a.end()
     async with session_scope(services.sessions) as session:
-        assert await claims.try_claim(session=session, job="j", slot="1", owner="b", ttl=TTL)
+        assert await claims.try_claim(
+            session=session, job="j", slot="1", owner="b", ttl=TTL, now=b.clock()
+        )
     await b.end()
 
 
@@ -127,7 +131,9 @@ async def test_prune_keeps_the_claims_of_other_jobs(
     a.every("poll:x", 60, nothing)
     assert await a.run_claimed("poll:x", "1", nothing, TTL)
     async with session_scope(services.sessions) as session:
-        await claims.try_claim(session=session, job="demo-seed", slot="v1", owner="a", ttl=TTL)
+        await claims.try_claim(
+            session=session, job="demo-seed", slot="v1", owner="a", ttl=TTL, now=a.clock()
+        )
     monkeypatch.setattr(sched, "PRUNE_AFTER", dt.timedelta(seconds=-60))  # all count as old
     assert await a.prune() >= 1
     async with services.sessions() as session:

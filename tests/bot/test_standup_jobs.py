@@ -89,6 +89,7 @@ async def subscribe(svc: Any, channel: str, **settings: Any) -> None:
             channel_id=channel,
             kind="standup",
             enabled=True,
+            now=svc.clock(),
             settings=settings,
         )
 

@@ -290,7 +290,7 @@ class _FakePipeline:
     batch_sizes: list[int] = field(default_factory=list)
     stored: set[tuple[str, str]] = field(default_factory=set)
 
-    async def ingest(self, items: Sequence[RawMention]) -> _Result:
+    async def ingest(self, items: Sequence[RawMention], *, via: str = "direct") -> _Result:
         self.batch_sizes.append(len(items))
         keys = {(i.source, i.external_id) for i in items} - self.stored
         self.stored |= keys
@@ -329,7 +329,10 @@ async def test_seed_demo_through_the_real_pipeline(tmp_path: Path) -> None:
     try:
         ws = load_workspace(ROOT / "config" / "workspace.example.yaml")
         pipeline = Pipeline(
-            make_sessionmaker(engine), analyzer=_StubAnalyzer(), exclusions=ws.exclusions
+            make_sessionmaker(engine),
+            clock=lambda: NOW,
+            analyzer=_StubAnalyzer(),
+            exclusions=ws.exclusions,
         )
         generated = list(generate_demo(NOW, total=800))
         excluded = sum(1 for i in generated if i.extra["demo_topic"] == "exclusion")

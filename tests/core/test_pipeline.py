@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from config.settings import Settings
 from config.workspace import load_workspace
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker
 from core.models import HourlyCount, Mention
 from core.pipeline import Pipeline
@@ -25,7 +26,9 @@ async def _pipeline(db_url: str) -> tuple[Pipeline, Any]:
     ws = load_workspace(settings.workspace_path)
     sessions = make_sessionmaker(make_engine(db_url))
     await seed_watchlist(sessions, ws)
-    return Pipeline(sessions, analyzer=RuleAnalyzer(), exclusions=ws.exclusions), sessions
+    return Pipeline(
+        sessions, clock=utcnow, analyzer=RuleAnalyzer(), exclusions=ws.exclusions
+    ), sessions
 
 
 async def _count(sessions: Any, model: Any = Mention) -> int:

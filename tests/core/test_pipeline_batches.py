@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 import core.pipeline as pipeline_module
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker, session_scope
 from core.models import HourlyCount, Mention
 from core.pipeline import Pipeline
@@ -26,7 +27,7 @@ async def _pipeline(db_url: str, analyzer: Any = None) -> tuple[Pipeline, Any, A
     sessions = make_sessionmaker(engine)
     async with session_scope(sessions) as s:
         await watch.seed_terms(session=s, terms=[("Lumora", "brand", "Lumora")])
-    return Pipeline(sessions, analyzer=analyzer or RuleAnalyzer()), sessions, engine
+    return Pipeline(sessions, clock=utcnow, analyzer=analyzer or RuleAnalyzer()), sessions, engine
 
 
 async def _mentions(sessions: Any) -> dict[str, Mention]:
@@ -105,7 +106,9 @@ async def test_the_watchlist_is_reloaded_after_its_lifetime(db_url: str) -> None
     pipeline, sessions, engine = await _pipeline(db_url)
     await pipeline.watchlist()
     async with session_scope(sessions) as s:  # another replica adds a term
-        await watch.add_term(session=s, term="Kaffeeko", kind="competitor", actor="other")
+        await watch.add_term(
+            session=s, term="Kaffeeko", kind="competitor", actor="other", now=utcnow()
+        )
     assert not (await pipeline.watchlist()).match("Kaffeeko")  # still the cached list
     pipeline._watchlist_at -= pipeline_module.WATCHLIST_TTL + 1
     assert (await pipeline.watchlist()).match("Kaffeeko")

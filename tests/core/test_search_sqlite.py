@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker
 from core.models import Mention
 from core.pipeline import Pipeline
@@ -36,7 +37,7 @@ async def factory(tmp_path: Any) -> Any:
         text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(2, 6)))
         when = T0 + dt.timedelta(minutes=rnd.randint(0, 20_000))
         items.append(RawMention("s", f"x{i}", f"Lumora {text}", when, author=f"A{i % 7}"))
-    pipeline = Pipeline(sessions, analyzer=RuleAnalyzer())
+    pipeline = Pipeline(sessions, clock=utcnow, analyzer=RuleAnalyzer())
     for start in range(0, 300, 50):
         await pipeline.ingest(items[start : start + 50])
     yield sessions

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker, session_scope
 from core.pipeline import Pipeline
 from core.raw import RawMention
@@ -34,7 +35,7 @@ TEXTS = [
 async def sessions(db_url: str) -> Any:
     engine = make_engine(db_url)
     factory = make_sessionmaker(engine)
-    pipeline = Pipeline(factory, analyzer=RuleAnalyzer())
+    pipeline = Pipeline(factory, clock=utcnow, analyzer=RuleAnalyzer())
     items = [
         RawMention(
             "src", ext, text, T0 + dt.timedelta(hours=int(ext)), url=f"https://x.example/{ext}"
@@ -104,8 +105,8 @@ async def test_a_claim_is_won_once_and_an_expired_one_taken_over(sessions: Any) 
     async with session_scope(sessions) as s:
         assert await claims.try_claim(session=s, job="j", slot="1", owner="b", ttl=ttl, now=later)
     async with session_scope(sessions) as s:
-        assert not await claims.finish_claim(session=s, job="j", slot="1", owner="a")
-        assert await claims.finish_claim(session=s, job="j", slot="1", owner="b")
+        assert not await claims.finish_claim(session=s, job="j", slot="1", owner="a", now=later)
+        assert await claims.finish_claim(session=s, job="j", slot="1", owner="b", now=later)
     much_later = now + dt.timedelta(hours=1)
     async with session_scope(sessions) as s:  # a finished slot never runs again
         assert not await claims.try_claim(
@@ -123,6 +124,7 @@ async def test_preferences_upsert(sessions: Any) -> None:
                 subject_id="U1",
                 key="locale",
                 value=value,
+                now=dt.datetime(2026, 11, 20, 8, 0),
             )
     async with sessions() as s:
         assert (

@@ -237,7 +237,7 @@ def draft_settings(
 
 async def store_mentions(services: Services) -> dict[str, Mention]:
     """Ingest the test mentions through the pipeline (rule analyzer); return them by name."""
-    pipeline = Pipeline(services.sessions, analyzer=RuleAnalyzer())
+    pipeline = Pipeline(services.sessions, clock=services.clock, analyzer=RuleAnalyzer())
     await pipeline.ingest(raw_mentions())
     status = load("mastodon/status_example.json")
     post = load("bluesky/getPostThread_response_real.json")["thread"]["post"]

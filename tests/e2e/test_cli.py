@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from core.clock import utcnow
 from core.db import make_engine, make_sessionmaker
 from core.pipeline import Pipeline
 from core.raw import RawMention
@@ -24,7 +25,7 @@ from tests.fakes import RuleAnalyzer
 def _seed(db_url: str) -> None:
     async def go() -> None:
         engine = make_engine(db_url)
-        pipeline = Pipeline(make_sessionmaker(engine), analyzer=RuleAnalyzer())
+        pipeline = Pipeline(make_sessionmaker(engine), clock=utcnow, analyzer=RuleAnalyzer())
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         await pipeline.ingest(
             [

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
@@ -100,6 +101,21 @@ async def test_forged_or_stale_requests_are_401_and_run_nothing(
     }[case]
     response = await bot.post(body, "application/x-www-form-urlencoded", headers)
     assert response.status == 401
+    await bot.settle()
+    assert bot.fake.calls == []
+
+
+async def test_ssl_check_is_answered_200_unsigned_and_runs_nothing(bot: SlackHarness) -> None:
+    # Slack's certificate probe: a form POST with ssl_check=1 and no signature.
+    probe = "ssl_check=1&token=Jhj5dZrVaK7ZwHHjRyZWjbDl"
+    response = await bot.post(probe, "application/x-www-form-urlencoded", headers={})
+    assert response.status == 200 and await response.text() == ""
+    # Anything else unsigned is still refused: a command that says ssl_check=0, or the
+    # same words in a JSON body.
+    body = urlencode({**slash_form("help"), "ssl_check": "0"})
+    assert (await bot.post(body, "application/x-www-form-urlencoded", headers={})).status == 401
+    as_json = json.dumps({"ssl_check": "1", "type": "event_callback"})
+    assert (await bot.post(as_json, "application/json", headers={})).status == 401
     await bot.settle()
     assert bot.fake.calls == []
 
@@ -213,6 +229,27 @@ async def test_direct_message_is_answered_in_the_dm(bot: SlackHarness) -> None:
     assert (await bot.event(payload)).status == 200
     posts = await bot.fake.wait_for(lambda: bot.fake.of("chat.postMessage"))
     assert posts[0].params["channel"] == "D111"
+
+
+@pytest.mark.parametrize("subtype", ["file_share", "thread_broadcast"])
+async def test_a_dm_with_a_file_or_broadcast_from_a_thread_is_a_command(
+    bot: SlackHarness, subtype: str
+) -> None:
+    payload = copy.deepcopy(fixture("message_im.json"))
+    payload["event_id"] = f"Ev{uuid.uuid4().hex[:10]}"
+    payload["event"].update(text="help", subtype=subtype)
+    if subtype == "file_share":  # the shape Slack sends with a file shared in the DM
+        payload["event"].update(
+            files=[{"id": "F0123ABCD", "name": "screenshot.png", "mimetype": "image/png"}],
+            upload=False,
+            display_as_bot=False,
+        )
+    else:  # a reply in a thread of the DM, also sent to the conversation
+        payload["event"].update(thread_ts="1595926000.000100", root={"ts": "1595926000.000100"})
+    assert (await bot.event(payload)).status == 200
+    posts = await bot.fake.wait_for(lambda: bot.fake.of("chat.postMessage"))
+    assert posts[0].params["channel"] == "D111"
+    assert posts[0].params["text"] == de("help.title")
 
 
 @pytest.mark.parametrize(

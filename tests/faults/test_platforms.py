@@ -32,6 +32,7 @@ from tests.bot.teams.fake_connector import FakeConnector
 from tests.conftest import raw
 from tests.e2e.drafts_env import model
 from tests.integrations.fake_platforms import FakeOpenAI
+from tests.metrics_text import sample
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 # Seconds of refusals (the issue's "a minute"): longer than the platform clients' own
@@ -41,6 +42,7 @@ SOURCES_TITLE = re.compile("|".join(translate(loc, "sources.title") for loc in (
 TIMED_OUT = re.compile(
     "|".join(re.escape(translate(loc, "drafts.model_error.timeout")) for loc in ("de", "en"))
 )
+POSTS = "horch_posts_total"
 PATIENT = Patience(answer=30.0, notice=30.0, first_pause=0.2, max_pause=1.0)
 IMPATIENT = Patience(answer=0.5, notice=30.0, first_pause=0.2, max_pause=1.0)
 
@@ -166,6 +168,8 @@ async def test_slack_refusing_too_long_tells_the_asker_with_a_retry_button(
     fake = slack.fake
     assert isinstance(fake, OutageSlack)
     slack.adapter.patience = IMPATIENT
+    noticed = {"platform": "slack", "kind": "answer", "outcome": "notice"}
+    before_notice = sample(await (await slack.client.get("/metrics")).text(), POSTS, **noticed)
     fake.outage(OUTAGE)
     response = await slack.command("sources", channel_id="CFAULT9", response_url=fake.hook("s"))
     assert response.status == 200
@@ -178,6 +182,9 @@ async def test_slack_refusing_too_long_tells_the_asker_with_a_retry_button(
     (button,) = _retry_buttons(told)
     assert button["value"] == "sources"
     await slack.settle()
+    # Counted as an answer that went out as the try-again notice, not as a lost one.
+    after_notice = sample(await (await slack.client.get("/metrics")).text(), POSTS, **noticed)
+    assert after_notice - before_notice == 1
     before = len(fake.calls)
     payload = block_action(RETRY_ACTION, button["value"], response_url=fake.hook("again"))
     payload["container"].update(channel_id="CFAULT9")

@@ -8,7 +8,6 @@ three local RSS feeds, polled every half second instead of every few minutes.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from handlers.dispatch import dispatch
 from tests.conftest import console_request
 from tests.fakes import RuleAnalyzer
 from tests.faults.fake_feed import FakeFeed
+from tests.metrics_text import has, sample
 
 pytestmark = [pytest.mark.slow]
 INTERVAL = 0.5  # seconds between polls of each source (the workspace's minimum is 10)
@@ -71,8 +71,7 @@ async def _until(check: Callable[[], Awaitable[bool]], what: str, timeout: float
 
 async def _metric(client: TestClient, name: str, source: str) -> float | None:  # type: ignore[type-arg]
     body = await (await client.get("/metrics")).text()
-    match = re.search(rf'^{name}{{source="{source}"}} (\S+)$', body, re.M)
-    return float(match.group(1)) if match else None
+    return sample(body, name, source=source) if has(body, name, source=source) else None
 
 
 async def _sources(services: Any) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ async def test_notifier_posts_in_the_channel_language(db_url: str) -> None:
                 subject_id="CEN",
                 key="locale",
                 value="en",
+                now=dt.datetime(2026, 11, 20, 8, 0),
             )
         item = Item(title="Trend", text="<!channel> up", source="rss", sentiment="negative")
         reply = Reply(title="Alert", items=[item] * 60, images=[Image(PNG, "chart", "Chart")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from unittest import mock
 
@@ -100,6 +101,21 @@ async def test_emulator_mode_says_so_at_start(
     app = web.Application()
     with caplog.at_level("WARNING", logger="bot.teams"):
         setup(app, services)
-    assert "listens on 127.0.0.1 only" in caplog.text
+    assert "HORCH_TEAMS_EMULATOR=true" in caplog.text
+    assert "127.0.0.1 only" in caplog.text
     assert services.notifiers["teams"].platform == "teams"
     await app[RUNTIME].close()
+
+
+async def test_without_app_id_and_emulator_mode_the_endpoint_is_404(db_url: str) -> None:
+    """A Slack-only deployment (no MicrosoftAppId, HORCH_TEAMS_EMULATOR unset) exposes no
+    unauthenticated Teams endpoint: 404 with the reason in one line, nothing runs."""
+    async with running_bot(db_url, teams_emulator=False) as bot:
+        assert bot.runtime is None and "teams" not in bot.services.notifiers
+        response = await bot.post(act.personal_message("help", bot.fake.url))
+        assert response.status == 404
+        reason = (await response.json())["error"]
+        assert "\n" not in reason and "MicrosoftAppId" in reason
+        assert "HORCH_TEAMS_EMULATOR=true" in reason
+        await asyncio.sleep(0.2)
+        assert bot.fake.calls == []

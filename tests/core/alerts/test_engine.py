@@ -53,6 +53,7 @@ async def subscribe(services: Any, channel: str = "console", level: str | None =
             channel_id=channel,
             kind="alerts",
             enabled=True,
+            now=NOW,
             settings={"sensitivity": level} if level else None,
         )
     engine = services.extras.get("alerts")
@@ -218,7 +219,12 @@ async def test_a_failed_post_is_retried_and_other_channels_still_get_it(env: Any
     await subscribe(services)
     async with session_scope(services.sessions) as session:
         await conversations.set_subscription(
-            session=session, platform="teams", channel_id="19:abc", kind="alerts", enabled=True
+            session=session,
+            platform="teams",
+            channel_id="19:abc",
+            kind="alerts",
+            enabled=True,
+            now=NOW,
         )
     engine.forget_targets()
     await write_history(services, "term:entkalken", [2] * (24 * DAYS), end=CURRENT)

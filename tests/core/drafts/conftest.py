@@ -13,6 +13,7 @@ import pytest
 
 from config.workspace import Workspace, load_workspace
 from core import db as coredb
+from core.clock import utcnow
 from core.db import SessionFactory, make_engine, make_sessionmaker, session_scope
 from core.drafts.errors import PublishError
 from core.drafts.service import DraftService
@@ -130,7 +131,9 @@ def publisher() -> FakePublisher:
 def service(
     sessions: SessionFactory, workspace: Workspace, publisher: FakePublisher
 ) -> DraftService:
-    return DraftService(sessions=sessions, workspace=workspace, publishers={"mastodon": publisher})
+    return DraftService(
+        sessions=sessions, workspace=workspace, publishers={"mastodon": publisher}, clock=utcnow
+    )
 
 
 __all__ = ["PublishError"]

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from config.workspace import Workspace
+from core.clock import utcnow
 from core.db import SessionFactory
 from core.drafts.errors import ModelError, PublishError
 from core.drafts.service import CLAIM_TTL, DraftService
@@ -86,7 +87,7 @@ async def test_model_failure_stores_nothing(sessions: SessionFactory, workspace:
         async def complete(self, **_: object) -> list[str]:
             raise ModelError("timeout")
 
-    service = DraftService(sessions=sessions, workspace=workspace, llm=Broken())
+    service = DraftService(sessions=sessions, workspace=workspace, llm=Broken(), clock=utcnow)
     mention = await add_mention(sessions)
     outcome = await service.create(mention_ref=str(mention.id), actor=ANNA, conversation=THREAD)
     assert outcome.status == "model_error" and outcome.reason == "timeout" and outcome.draft is None
@@ -304,7 +305,7 @@ async def test_permanent_failure_waits_for_a_person(
 async def test_without_publisher_ready_to_post_then_posted(
     sessions: SessionFactory, workspace: Workspace
 ) -> None:
-    service = DraftService(sessions=sessions, workspace=workspace, publishers={})
+    service = DraftService(sessions=sessions, workspace=workspace, publishers={}, clock=utcnow)
     draft = await proposed(
         service,
         sessions,

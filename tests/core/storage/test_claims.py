@@ -74,7 +74,7 @@ async def test_a_finished_claim_is_never_taken_again_even_from_the_dead(db_url: 
         async with session_scope(sessions) as s:
             await claims.beat(session=s, owner="a", ttl=LIVE, now=T0)
             assert await claims.try_claim(session=s, job="j", slot="1", owner="a", ttl=LONG, now=T0)
-            assert await claims.finish_claim(session=s, job="j", slot="1", owner="a")
+            assert await claims.finish_claim(session=s, job="j", slot="1", owner="a", now=T0)
         gone = T0 + dt.timedelta(hours=1)
         async with session_scope(sessions) as s:
             assert not await claims.try_claim(
@@ -109,7 +109,7 @@ async def test_a_lease_has_one_holder_until_released_or_its_holder_dies(db_url: 
                 await claims.beat(session=s, owner=owner, ttl=LIVE, now=T0)
             assert await claims.try_lease(session=s, name="poll:x", owner="a", ttl=LONG, now=T0)
             assert not await claims.try_lease(session=s, name="poll:x", owner="b", ttl=LONG, now=T0)
-            assert await claims.release_lease(session=s, name="poll:x", owner="a")
+            assert await claims.release_lease(session=s, name="poll:x", owner="a", now=T0)
             assert await claims.try_lease(session=s, name="poll:x", owner="b", ttl=LONG, now=T0)
             # b beats on: its lease is renewed past the original expiry
             await claims.beat(session=s, owner="b", ttl=LIVE, now=T0 + dt.timedelta(seconds=15))
@@ -124,7 +124,7 @@ async def test_a_lease_has_one_holder_until_released_or_its_holder_dies(db_url: 
         async with session_scope(sessions) as s:
             await claims.beat(session=s, owner="a", ttl=LIVE, now=dead)
             assert await claims.try_lease(session=s, name="poll:x", owner="a", ttl=LONG, now=dead)
-            assert not await claims.release_lease(session=s, name="poll:x", owner="b")
+            assert not await claims.release_lease(session=s, name="poll:x", owner="b", now=dead)
     finally:
         await engine.dispose()
 
@@ -138,13 +138,13 @@ async def test_prune_deletes_old_slots_of_the_named_jobs_only(db_url: str) -> No
                 await claims.try_claim(
                     session=s, job="poll:x", slot=slot, owner="a", ttl=LONG, now=T0
                 )
-                await claims.finish_claim(session=s, job="poll:x", slot=slot, owner="a")
+                await claims.finish_claim(session=s, job="poll:x", slot=slot, owner="a", now=T0)
             await claims.try_claim(
                 session=s, job="demo-seed", slot="v1", owner="a", ttl=LONG, now=T0
             )
-            await claims.finish_claim(session=s, job="demo-seed", slot="v1", owner="a")
+            await claims.finish_claim(session=s, job="demo-seed", slot="v1", owner="a", now=T0)
         async with session_scope(sessions) as s:
-            before = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+            before = T0 + dt.timedelta(days=1)
             deleted = await claims.prune(session=s, jobs=["poll:x"], before=before)
         assert deleted == 3  # two slots and the stale heartbeat
         async with sessions() as s:
