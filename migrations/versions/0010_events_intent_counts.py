@@ -3,7 +3,7 @@ the stored mentions, so that events in complaints (about one product) can be fou
 history that already exists, not only in what arrives after the upgrade.
 
 Revision ID: 0010_events
-Revises: 0002, 0005, 0006, 0007
+Revises: 0008_one_history
 Create Date: 2026-12-07
 
 No schema change: new rows in `hourly_count`, computed as the pipeline's `count_keys` does
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql, sqlite
 
 revision: str = "0010_events"
-down_revision: str | Sequence[str] | None = ("0002", "0005", "0006", "0007")
+down_revision: str | Sequence[str] | None = "0008_one_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -27,7 +27,7 @@ async def test_reclassify_rewrites_what_changed_and_resumes_cleanly(db_url: str)
     texts = [
         f"Paket {i} ist nicht angekommen" if i % 2 else f"Wie entkalke ich {i}?" for i in range(7)
     ]
-    await Pipeline(sessions, analyzer=RuleAnalyzer()).ingest(
+    await Pipeline(sessions, clock=lambda: NOW, analyzer=RuleAnalyzer()).ingest(
         [
             RawMention("forum", str(i), t, NOW - dt.timedelta(minutes=i), keep_unmatched=True)
             for i, t in enumerate(texts)

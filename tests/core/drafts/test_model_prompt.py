@@ -11,6 +11,7 @@ import httpx2 as httpx
 from openai import AsyncOpenAI
 
 from config.workspace import Workspace
+from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.drafts.service import DraftService
 from core.drafts.story import story_of
@@ -82,7 +83,7 @@ async def test_the_prompt_carries_intent_story_and_facts(
     assert mention.id is not None
     await _topic(sessions, mention.id, "Lieferverzug bei der Lumora Brew")
     seen: list[dict[str, Any]] = []
-    service = DraftService(sessions=sessions, workspace=workspace, llm=_model(seen))
+    service = DraftService(sessions=sessions, workspace=workspace, llm=_model(seen), clock=utcnow)
     outcome = await service.create(mention_ref=str(mention.id), actor=ANNA, conversation=THREAD)
     assert outcome.status == "created", outcome
     assert outcome.draft is not None and outcome.draft.origin == "model"
@@ -106,7 +107,7 @@ async def test_without_a_topic_the_story_is_empty(
     async with sessions() as session:
         assert await story_of(session=session, mention_id=mention.id) is None
     seen: list[dict[str, Any]] = []
-    service = DraftService(sessions=sessions, workspace=workspace, llm=_model(seen))
+    service = DraftService(sessions=sessions, workspace=workspace, llm=_model(seen), clock=utcnow)
     await service.create(mention_ref=str(mention.id), actor=ANNA, conversation=THREAD)
     system, user = (m["content"] for m in seen[0]["messages"])
     assert "The post is a question" in system
