@@ -29,7 +29,7 @@ def make_engine(url: str, *, echo: bool = False, sqlite_mmap: bool = True) -> As
     `sqlite_mmap=False` for a write-mostly process (a file import): a memory map only speeds
     up reads, and the mapped pages of a growing file would count in its resident memory."""
     if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
+        ensure_sqlite_dir(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if sqlite_mmap:
@@ -40,7 +40,8 @@ def make_engine(url: str, *, echo: bool = False, sqlite_mmap: bool = True) -> As
     )
 
 
-def _ensure_sqlite_dir(url: str) -> None:
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a SQLite database file (a fresh clone has no var/)."""
     path = url.split(":///", 1)[-1].split("?", 1)[0]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)

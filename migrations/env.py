@@ -56,7 +56,11 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(_url(), poolclass=pool.NullPool)
+    from core.db import ensure_sqlite_dir
+
+    url = _url()
+    ensure_sqlite_dir(url)  # a fresh clone has no var/ yet
+    engine = create_async_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as conn:
         await conn.run_sync(_run)
         await conn.commit()

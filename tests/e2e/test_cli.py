@@ -204,3 +204,11 @@ def test_run_serves_healthz_and_metrics_and_stops_on_sigterm(db_url: str, tmp_pa
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
+
+
+def test_a_fresh_clone_without_var_answers_at_once(tmp_path: Path) -> None:
+    """The first command on a new machine creates the database's folder itself."""
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'nested' / 'horchposten.db'}"
+    out = run_bot(["chat", "--once", "help", "--locale", "en"], db_url=db_url, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr and "mentions" in out.stdout
