@@ -1,11 +1,15 @@
-"""The topic job: puts newly stored mentions into topics and counts them per hour.
+"""The topic job: puts newly stored mentions into topics and stories, and counts them.
 
-Each run takes the mentions stored after the last one it saw (by id), embeds them (in a
-worker thread: the encoder is numpy), and puts each into the closest recent topic, if
-close enough. The rest join a pool of recent ungrouped mentions from which new topics are
-grouped. Assignments and the hourly counts under `topic:<id>` are written in one
-transaction; a mention is counted only when its assignment row is new, so a rerun or a
-second replica never counts it twice. Near-duplicates take their original's topic.
+Each run takes the mentions stored after the last one it saw (by id), embeds their leads
+(in a worker thread: the encoder is numpy), and puts each into the closest recent topic,
+if close enough — or, when it carries the hashtag that marks a story, into that story's
+closest topic. The rest join a pool of recent ungrouped mentions from which new topics
+are grouped; a new group close to a known topic joins it, any other becomes a topic and
+is linked into a story (core.trends.story_links). Assignments and the hourly counts under
+`topic:<story root>` are written in one transaction; a mention is counted only when its
+assignment row is new, so a rerun or a second replica never counts it twice.
+Near-duplicates take their original's topic. Then stories that have grown into one are
+merged, and stories that have grown are named afresh (core.trends.story_keeper).
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.models_trends import Topic
 from core.storage import counts, watch
 from core.storage import topics as store
-from core.trends import topics
+from core.trends import story_links, topics
+from core.trends.story_keeper import StoryKeeper, apply_labels, root_of, story_points
+from core.trends.story_links import StoryPoint
 from core.trends.topics import Embedder, Vectors
 
 log = logging.getLogger(__name__)
@@ -33,6 +40,7 @@ RECENT = dt.timedelta(days=14)  # older mentions (imports of the past) are not g
 POOL = dt.timedelta(hours=48)  # how long an ungrouped mention may still seed a topic
 POOL_LIMIT = 600
 ENTITY_KINDS = ("brand", "product", "competitor")
+TAGGED = 0.3  # a tagged mention joins its tag's story when this close to one of its topics
 
 
 @dataclass
@@ -41,6 +49,7 @@ class RunResult:
     embedded: int = 0
     grouped: int = 0
     new_topics: int = 0
+    merged: int = 0  # stories merged into others
     keys: set[str] = field(default_factory=set)  # topic keys counted in the current hour
 
 
@@ -51,6 +60,8 @@ class _Row:
     published_at: dt.datetime
     sentiment: str | None
     reach: int
+    language: str | None = None
+    hashtags: tuple[str, ...] = ()
     vector: Vectors | None = None
     topic: int | None = None
 
@@ -87,6 +98,22 @@ class TopicJob:
         self.assign = assign
         self.min_size = min_size
         self.on_counted = on_counted
+        self.keeper = StoryKeeper()
+
+    async def catch_up(self, *, max_batches: int = 1_000_000) -> RunResult:
+        """Run until every stored mention is seen (or `max_batches` ran); the totals."""
+        total = RunResult()
+        for _ in range(max_batches):
+            result = await self.run()
+            total.seen += result.seen
+            total.embedded += result.embedded
+            total.grouped += result.grouped
+            total.new_topics += result.new_topics
+            total.merged += result.merged
+            total.keys |= result.keys
+            if result.seen < self.batch:
+                break
+        return total
 
     async def run(self) -> RunResult:
         """Group the next batch of new mentions; returns what it did."""
@@ -104,12 +131,19 @@ class TopicJob:
                 if row.kind in ENTITY_KINDS
             ]
             pooled = await store.pool(session=session, since=now - POOL, limit=POOL_LIMIT)
-        # Brand and competitor names are in nearly every text; they never label a topic.
-        named = {w for term in entities for w in topics.words(term)}
-        result = RunResult(seen=len(fresh))
+            result = RunResult(seen=len(fresh))
+            # Brand and competitor names are in nearly every text: they are not what a
+            # mention is about, so the encoder does not read them and no label is one.
+            named = {w for term in entities for w in topics.words(term)}
+            if fresh:
+                await self.keeper.refresh(session, now=now, names=named)
         if not fresh:
             return result
-        rows = [_Row(f.id, f.text, f.published_at, f.sentiment, f.reach) for f in fresh]
+        pattern = topics.names_pattern(entities)
+        rows = [
+            _Row(f.id, f.text, f.published_at, f.sentiment, f.reach, f.language, f.hashtags)
+            for f in fresh
+        ]
         embed = []
         for row, item in zip(rows, fresh, strict=True):
             if item.dup_of and item.dup_of in originals:
@@ -117,7 +151,8 @@ class TopicJob:
             elif row.published_at >= now - RECENT:
                 embed.append(row)
         if embed:
-            vectors = await asyncio.to_thread(self.embedder.encode, [r.text for r in embed])
+            leads = [topics.topic_text(r.text, pattern) for r in embed]
+            vectors = await asyncio.to_thread(self.embedder.encode, leads)
             for row, vector in zip(embed, vectors, strict=True):
                 row.vector = vector
             result.embedded = len(embed)
@@ -129,14 +164,27 @@ class TopicJob:
         return result
 
     def _assign(self, rows: Sequence[_Row], known: Sequence[Topic]) -> None:
-        """Each embedded row into its closest known topic, when close enough."""
+        """Each embedded row into its closest known topic, when close enough; a row whose
+        hashtag marks a story into that story's closest topic, when not too far."""
         if not known:
             return
         centroids = np.stack([np.frombuffer(t.centroid, dtype=np.float32) for t in known])
+        roots = np.array([root_of(t) for t in known])
+        marked: dict[str, int] = {}
+        for point in story_points(known).values():
+            for tag in point.tags:
+                marked.setdefault(tag, point.root)
         for row in rows:
             assert row.vector is not None
             sims = centroids @ row.vector
             best = int(np.argmax(sims))
+            story = next((marked[t] for t in row.hashtags if t in marked), None)
+            if story is not None and roots[best] != story:
+                inside = np.where(roots == story, sims, -np.inf)
+                tagged = int(np.argmax(inside))
+                if inside[tagged] >= TAGGED:
+                    row.topic = known[tagged].id
+                    continue
             if sims[best] >= self.assign:
                 row.topic = known[best].id
 
@@ -165,16 +213,14 @@ class TopicJob:
         named: set[str],
     ) -> None:
         by_id = {t.id: t for t in known if t.id is not None}
-        background = [r.text for r in rows] + [p.text for p in pooled]
         tally: list[tuple[dt.datetime, list[str], str | None, int]] = []
         grown: dict[int, list[Vectors]] = {}
         async with session_scope(self.sessions) as session:
             pooled_into: dict[int, list[store.Pooled]] = {}
+            points = story_points(known)
             for group in new_groups:
-                topic = _new_topic(group, background, named, now)
-                topic_id = await store.add_topic(session=session, topic=topic)
-                by_id[topic_id] = topic
-                result.new_topics += 1
+                topic_id, created = await self._place(session, group, by_id, points, now, named)
+                result.new_topics += created
                 for member in group:
                     if isinstance(member, _Row):
                         member.topic = topic_id
@@ -184,58 +230,84 @@ class TopicJob:
                 session=session, rows=[_assignment(r, now) for r in rows]
             )
             for row in rows:
-                if row.id in inserted and row.topic is not None:
-                    tally.append(
-                        (row.published_at, [f"topic:{row.topic}"], row.sentiment, row.reach)
-                    )
+                if row.id in inserted and row.topic is not None and row.topic in by_id:
+                    key = f"topic:{root_of(by_id[row.topic])}"
+                    tally.append((row.published_at, [key], row.sentiment, row.reach))
                     if row.vector is not None:
                         grown.setdefault(row.topic, []).append(row.vector)
             for topic_id, waiting in pooled_into.items():
                 moved = await store.group_pooled(
                     session=session, mention_ids=[m.id for m in waiting], topic_id=topic_id
                 )
+                key = f"topic:{root_of(by_id[topic_id])}"
                 for pooled_row in (m for m in waiting if m.id in moved):
-                    key = f"topic:{topic_id}"
                     tally.append(
                         (pooled_row.published_at, [key], pooled_row.sentiment, pooled_row.reach)
                     )
                     grown.setdefault(topic_id, []).append(_from_blob(pooled_row.embedding))
             for topic_id, added in grown.items():
-                if (grown_topic := by_id.get(topic_id)) is not None:
+                if added and (grown_topic := by_id.get(topic_id)) is not None:
                     _grow(grown_topic, added, now)
                     session.add(grown_topic)
             await counts.add_counts(session=session, increments=counts.tally(tally))
             await store.drop_old_embeddings(session=session, before=now - POOL)
+            active = list(by_id.values())
+            absorbed = await self.keeper.merge(session, active, now=now)
+            await self.keeper.relabel(session, active, names=named)
+        result.merged = len(absorbed)
         result.grouped = len(tally)
         current = now.replace(minute=0, second=0, microsecond=0)
-        result.keys = {keys[0] for at, keys, _, _ in tally if at >= current}
+        result.keys = {absorbed.get(keys[0], keys[0]) for at, keys, _, _ in tally if at >= current}
         if result.grouped or result.new_topics:
             log.info(
-                "topics: %d mentions seen, %d grouped, %d new topics",
+                "topics: %d mentions seen, %d grouped, %d new topics, %d stories merged",
                 result.seen,
                 result.grouped,
                 result.new_topics,
+                result.merged,
             )
 
-
-def _new_topic(
-    group: Sequence[_Row | store.Pooled],
-    background: Sequence[str],
-    named: set[str],
-    now: dt.datetime,
-) -> Topic:
-    """A topic for a new group: its centroid and the label of its top terms (no members yet;
-    `_grow` counts them in)."""
-    terms = topics.top_terms([m.text for m in group], background, exclude=named)
-    first = np.stack([_vector(m) for m in group])
-    return Topic(
-        label=(topics.label(terms) or group[0].text[:60])[:255],
-        terms=json.dumps(terms, ensure_ascii=False),
-        centroid=np.asarray(topics.centroid(first), dtype=np.float32).tobytes(),
-        size=0,
-        created_at=now,
-        last_seen_at=now,
-    )
+    async def _place(
+        self,
+        session: AsyncSession,
+        group: Sequence[_Row | store.Pooled],
+        by_id: dict[int, Topic],
+        points: dict[int, StoryPoint],
+        now: dt.datetime,
+        named: set[str],
+    ) -> tuple[int, bool]:
+        """The topic a new group becomes: a known topic it is close to, or a new topic,
+        linked into the story it tells (a new story is named from the group at once)."""
+        vector = topics.centroid(np.stack([_vector(m) for m in group]))
+        if by_id:
+            ids = list(by_id)
+            centroids = np.stack([np.frombuffer(by_id[i].centroid, dtype=np.float32) for i in ids])
+            sims = centroids @ vector
+            best = int(np.argmax(sims))
+            if sims[best] >= topics.JOIN:
+                return ids[best], False
+        tags = story_links.marking_tags([m.hashtags for m in group])
+        story = story_links.best_story(vector, tags, list(points.values()))
+        labels = self.keeper.name([(m.text, m.language, m.hashtags) for m in group], named)
+        topic = Topic(
+            label=labels.label if labels else "",
+            terms=json.dumps(sorted(tags), ensure_ascii=False),
+            centroid=np.asarray(vector, dtype=np.float32).tobytes(),
+            story_id=story.root if story else None,
+            size=0,
+            created_at=now,
+            last_seen_at=now,
+        )
+        if story is None and labels is not None:
+            apply_labels(topic, labels)
+            topic.labelled_size = len(group)
+        topic_id = await store.add_topic(session=session, topic=topic)
+        by_id[topic_id] = topic
+        if story is None:
+            points[topic_id] = StoryPoint(topic_id, vector * len(group), len(group), set(tags))
+        else:
+            story.absorb(vector, len(group), tags)
+        return topic_id, True
 
 
 def _assignment(row: _Row, now: dt.datetime) -> dict[str, object]:

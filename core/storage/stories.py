@@ -1,0 +1,180 @@
+"""Stories as readers see them: their figures in a window, their names, their mentions.
+
+A story is the set of topics pointing to one root topic (`Topic.story_id`, None on the
+root itself); its count key is `topic:<root>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import Mention
+from core.models_trends import MentionTopic, Topic
+
+
+def story_of() -> ColumnElement[int]:
+    """The story (root topic id) of a topic row, as an SQL expression."""
+    return func.coalesce(col(Topic.story_id), col(Topic.id))
+
+
+def topic_ids(root: int) -> Select[Any]:
+    """The ids of every topic of the story rooted at `root`, as a subquery."""
+    return select(col(Topic.id)).where((col(Topic.id) == root) | (col(Topic.story_id) == root))
+
+
+@dataclass
+class Figures:
+    """One story's mentions in a window: how many, their sentiment, intents and sources."""
+
+    root: int
+    n: int = 0
+    neg: int = 0
+    pos: int = 0
+    reach: int = 0
+    intents: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+
+
+async def figures(
+    *, session: AsyncSession, since: dt.datetime, until: dt.datetime
+) -> dict[int, Figures]:
+    """Every story with mentions in [since, until): its figures, by root id."""
+    root = story_of()
+    stmt = (
+        select(
+            root,
+            col(Mention.intent),
+            col(Mention.sentiment),
+            col(Mention.source),
+            col(Mention.language),
+            func.count(),
+            func.coalesce(func.sum(col(Mention.reach)), 0),
+        )
+        .select_from(MentionTopic)
+        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
+        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
+        .where(
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+        )
+        .group_by(
+            root,
+            col(Mention.intent),
+            col(Mention.sentiment),
+            col(Mention.source),
+            col(Mention.language),
+        )
+    )
+    out: dict[int, Figures] = {}
+    for story, intent, sentiment, source, lang, n, reach in (await session.execute(stmt)).all():
+        fig = out.setdefault(int(story), Figures(int(story)))
+        fig.n += int(n)
+        fig.reach += int(reach)
+        fig.neg += int(n) if sentiment == "negative" else 0
+        fig.pos += int(n) if sentiment == "positive" else 0
+        fig.intents[intent or "other"] += int(n)
+        fig.sources[source] += int(n)
+        fig.languages[(lang or "und").split("-")[0]] += int(n)
+    return out
+
+
+async def sizes(*, session: AsyncSession, since: dt.datetime, until: dt.datetime) -> dict[int, int]:
+    """Mentions per story in [since, until) (the period before, for a comparison)."""
+    root = story_of()
+    stmt = (
+        select(root, func.count())
+        .select_from(MentionTopic)
+        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
+        .where(
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+        )
+        .group_by(root)
+    )
+    return {int(r): int(n) for r, n in (await session.execute(stmt)).all()}
+
+
+async def roots(*, session: AsyncSession, ids: Iterable[int]) -> dict[int, Topic]:
+    """Each asked topic id → its story's root topic (itself when it is a root)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    asked = (await session.execute(select(Topic).where(col(Topic.id).in_(wanted)))).scalars().all()
+    root_ids = {t.story_id for t in asked if t.story_id is not None}
+    by_id = {t.id: t for t in asked}
+    missing = sorted(i for i in root_ids if i not in by_id)
+    if missing:
+        more = await session.execute(select(Topic).where(col(Topic.id).in_(missing)))
+        by_id.update({t.id: t for t in more.scalars().all()})
+    out: dict[int, Topic] = {}
+    for topic in asked:
+        assert topic.id is not None
+        root = by_id.get(topic.story_id) if topic.story_id is not None else topic
+        if root is not None:
+            out[topic.id] = root
+    return out
+
+
+async def candidates(
+    *,
+    session: AsyncSession,
+    root: int,
+    since: dt.datetime,
+    until: dt.datetime,
+    language: str | None = None,
+    intent: str | None = None,
+    limit: int = 60,
+) -> list[Mention]:
+    """A story's mentions in a window (no near-duplicates), widest reach first, optionally
+    of one language and intent: where a representative is chosen."""
+    stmt = (
+        select(Mention)
+        .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
+        .where(
+            col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+            col(Mention.dup_of).is_(None),
+        )
+    )
+    if language:
+        stmt = stmt.where(col(Mention.language) == language)
+    if intent:
+        stmt = stmt.where(col(Mention.intent) == intent)
+    stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
+    return list((await session.execute(stmt)).scalars().all())
+
+
+async def member_ids(
+    *,
+    session: AsyncSession,
+    root: int,
+    since: dt.datetime,
+    until: dt.datetime,
+    intent: str | None = None,
+    limit: int = 10,
+) -> list[int]:
+    """Ids of a story's mentions in a window, widest reach first (evidence to keep)."""
+    stmt = (
+        select(col(Mention.id))
+        .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
+        .where(
+            col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+            col(Mention.dup_of).is_(None),
+        )
+    )
+    if intent:
+        stmt = stmt.where(col(Mention.intent) == intent)
+    stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
+    return [int(i) for i in (await session.execute(stmt)).scalars().all()]

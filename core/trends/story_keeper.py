@@ -1,0 +1,150 @@
+"""Keeping stories whole and named: links new topics into stories, merges stories that
+have grown into one, and relabels a story once it has grown (the topic job calls it).
+
+A story is identified by its root topic; its mentions are counted under `topic:<root>`,
+so when two stories merge, the absorbed one's hourly counts move to the kept key and
+every reader (brief, trends, alerts, backlog) sees one story with its whole history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models_trends import Topic
+from core.storage import topics as store
+from core.trends import story_links
+from core.trends.phrases import document_frequencies
+from core.trends.story_labels import StoryLabels, label_story
+from core.trends.story_links import StoryPoint
+
+log = logging.getLogger(__name__)
+BACKGROUND = 1500  # recent mentions a key phrase must stand out of
+BACKGROUND_AGE = dt.timedelta(hours=12)  # how long their frequencies are reused
+SAMPLE = 200  # newest mentions of a story read to name it
+RELABEL_GROWTH = 1.5  # a story is renamed once it has grown by half
+RELABEL_PER_RUN = 8
+
+
+def root_of(topic: Topic) -> int:
+    assert topic.id is not None
+    return topic.story_id or topic.id
+
+
+def terms_of(topic: Topic) -> list[str]:
+    try:
+        value = json.loads(topic.terms or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def story_points(topics: Sequence[Topic]) -> dict[int, StoryPoint]:
+    """The stories of the given topics, by root id."""
+    points: dict[int, StoryPoint] = {}
+    for topic in topics:
+        centroid = np.frombuffer(topic.centroid, dtype=np.float32)
+        root = root_of(topic)
+        point = points.get(root)
+        if point is None:
+            point = points[root] = StoryPoint(root, np.zeros_like(centroid), 0.0)
+        point.absorb(centroid, float(topic.size), story_links.tags_of(terms_of(topic)))
+    return points
+
+
+@dataclass
+class Background:
+    """Phrase document frequencies over recent mentions, and when they were counted."""
+
+    df: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    at: dt.datetime | None = None
+
+
+class StoryKeeper:
+    """Links, merges and names stories; keeps the background frequencies between runs."""
+
+    def __init__(self) -> None:
+        self.background = Background()
+
+    async def refresh(
+        self, session: AsyncSession, *, now: dt.datetime, names: Collection[str]
+    ) -> Background:
+        """The background, recounted when missing or older than `BACKGROUND_AGE`."""
+        bg = self.background
+        if bg.at is None or now - bg.at > BACKGROUND_AGE or bg.total < BACKGROUND // 3:
+            texts = await store.recent_texts(session=session, until=now, limit=BACKGROUND)
+            df = document_frequencies(texts, names=names)
+            self.background = bg = Background(dict(df), len(texts), now)
+        return bg
+
+    def name(
+        self, members: Sequence[tuple[str, str | None, Sequence[str]]], names: Collection[str]
+    ) -> StoryLabels | None:
+        bg = self.background
+        return label_story(members, df=bg.df, total=bg.total, names=names)
+
+    async def merge(
+        self, session: AsyncSession, topics: Sequence[Topic], *, now: dt.datetime
+    ) -> dict[str, str]:
+        """Merge stories that have grown into one; returns the count keys that moved
+        (`topic:<absorbed>` → `topic:<kept>`)."""
+        points = story_points(topics)
+        moved: dict[str, str] = {}
+        by_id = {t.id: t for t in topics}
+        for absorbed, kept in story_links.merges(list(points.values())):
+            await store.link_topics(session=session, topic_ids=[absorbed], root=kept)
+            await store.move_counts(
+                session=session, source=f"topic:{absorbed}", target=f"topic:{kept}"
+            )
+            for topic in topics:
+                if root_of(topic) == absorbed:
+                    topic.story_id = kept
+            if (root := by_id.get(kept)) is not None:
+                root.labelled_size = 0  # a merged story is named afresh
+                root.last_seen_at = now
+                session.add(root)
+            moved[f"topic:{absorbed}"] = f"topic:{kept}"
+        if moved:
+            log.info("stories: %d merged into others", len(moved))
+        return moved
+
+    async def relabel(
+        self, session: AsyncSession, topics: Sequence[Topic], *, names: Collection[str]
+    ) -> int:
+        """Rename the stories that grew most since they were named (a few per run)."""
+        sizes: dict[int, int] = {}
+        for topic in topics:
+            sizes[root_of(topic)] = sizes.get(root_of(topic), 0) + topic.size
+        roots = {t.id: t for t in topics if t.story_id is None and t.id is not None}
+        due = [
+            (sizes[r] / max(t.labelled_size, 1), r)
+            for r, t in roots.items()
+            if sizes.get(r, 0) >= max(RELABEL_GROWTH * t.labelled_size, 1)
+        ]
+        done = 0
+        for _, root_id in sorted(due, reverse=True)[:RELABEL_PER_RUN]:
+            members = await store.story_members(session=session, root=root_id, limit=SAMPLE)
+            labels = self.name([(m.text, m.language, m.hashtags) for m in members], names)
+            root = roots[root_id]
+            if labels is not None:
+                apply_labels(root, labels)
+            root.labelled_size = sizes[root_id]
+            session.add(root)
+            done += 1
+        return done
+
+
+def apply_labels(topic: Topic, labels: StoryLabels) -> None:
+    """Store a story's labels on its root topic (its own hashtags stay among the terms)."""
+    own = story_links.tags_of(terms_of(topic))
+    topic.label = labels.label
+    topic.label_de = labels.get("de")
+    topic.label_en = labels.get("en")
+    topic.terms = json.dumps(list(dict.fromkeys([*labels.terms, *sorted(own)])), ensure_ascii=False)
