@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.models import Mention
+from core.ingest_rows import TERM_SEP
+from core.models import HourlyCount, Mention
 from core.models_trends import MentionTopic, Topic
 
 
@@ -42,6 +43,8 @@ class Figures:
     intents: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    # (intent, source, source type) → mentions: where each kind of voice was raised
+    places: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
 
 async def figures(
@@ -55,6 +58,7 @@ async def figures(
             col(Mention.intent),
             col(Mention.sentiment),
             col(Mention.source),
+            col(Mention.source_type),
             col(Mention.language),
             func.count(),
             func.coalesce(func.sum(col(Mention.reach)), 0),
@@ -71,11 +75,13 @@ async def figures(
             col(Mention.intent),
             col(Mention.sentiment),
             col(Mention.source),
+            col(Mention.source_type),
             col(Mention.language),
         )
     )
     out: dict[int, Figures] = {}
-    for story, intent, sentiment, source, lang, n, reach in (await session.execute(stmt)).all():
+    rows = (await session.execute(stmt)).all()
+    for story, intent, sentiment, source, kind, lang, n, reach in rows:
         fig = out.setdefault(int(story), Figures(int(story)))
         fig.n += int(n)
         fig.reach += int(reach)
@@ -84,6 +90,7 @@ async def figures(
         fig.intents[intent or "other"] += int(n)
         fig.sources[source] += int(n)
         fig.languages[(lang or "und").split("-")[0]] += int(n)
+        fig.places[(intent or "other", source, kind or "")] += int(n)
     return out
 
 
@@ -178,3 +185,63 @@ async def member_ids(
         stmt = stmt.where(col(Mention.intent) == intent)
     stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
     return [int(i) for i in (await session.execute(stmt)).scalars().all()]
+
+
+async def entities(
+    *, session: AsyncSession, since: dt.datetime, until: dt.datetime
+) -> dict[int, Counter[str]]:
+    """Per story, how many of its mentions in [since, until) name each watched entity
+    (canonical names): whose story it is, ours or a competitor's."""
+    root = story_of()
+    stmt = (
+        select(root, col(Mention.matched_terms))
+        .select_from(MentionTopic)
+        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
+        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
+        .where(
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+        )
+    )
+    out: dict[int, Counter[str]] = {}
+    for story, terms in (await session.execute(stmt)).all():
+        names = out.setdefault(int(story), Counter())
+        names.update(set(t for t in (terms or "").split(TERM_SEP) if t))
+    return out
+
+
+async def stories_of_key(
+    *, session: AsyncSession, key: str, since: dt.datetime, until: dt.datetime
+) -> Counter[int]:
+    """How the mentions behind a `term:` or `tag:` count key in a window fall into stories
+    (a rising word is often one story seen from outside)."""
+    kind, _, value = key.partition(":")
+    if kind == "term":
+        haystack = TERM_SEP + col(Mention.matched_terms) + TERM_SEP
+        clause = haystack.contains(f"{TERM_SEP}{value}{TERM_SEP}", autoescape=True)
+    elif kind == "tag":
+        clause = (" " + col(Mention.hashtags) + " ").contains(f" {value} ", autoescape=True)
+    else:
+        return Counter()
+    root = story_of()
+    stmt = (
+        select(root, func.count())
+        .select_from(MentionTopic)
+        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
+        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
+        .where(
+            col(MentionTopic.published_at) >= since,
+            col(MentionTopic.published_at) < until,
+            clause,
+        )
+        .group_by(root)
+    )
+    return Counter({int(r): int(n) for r, n in (await session.execute(stmt)).all()})
+
+
+async def first_counted(*, session: AsyncSession) -> dt.datetime | None:
+    """The oldest hour with a story count: where the history of stories begins."""
+    stmt = select(func.min(col(HourlyCount.bucket))).where(
+        col(HourlyCount.key).startswith("topic:")
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

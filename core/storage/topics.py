@@ -107,8 +107,11 @@ async def active_topics(*, session: AsyncSession, since: dt.datetime) -> list[To
     return list((await session.execute(stmt)).scalars().all())
 
 
-async def pool(*, session: AsyncSession, since: dt.datetime, limit: int) -> list[Pooled]:
-    """Ungrouped mentions since a time that still have their embedding, newest first."""
+async def pool(
+    *, session: AsyncSession, since: dt.datetime, until: dt.datetime | None = None, limit: int
+) -> list[Pooled]:
+    """Ungrouped mentions published in [since, until] that still have their embedding,
+    newest first."""
     stmt = (
         select(
             col(MentionTopic.mention_id),
@@ -130,6 +133,8 @@ async def pool(*, session: AsyncSession, since: dt.datetime, limit: int) -> list
         .order_by(col(MentionTopic.published_at).desc())
         .limit(limit)
     )
+    if until is not None:
+        stmt = stmt.where(col(MentionTopic.published_at) <= until)
     out = []
     for mid, title, text, published, sentiment, reach, blob, lang, tags in (
         await session.execute(stmt)

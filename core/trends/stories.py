@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ MAIN_LIMIT = 5
 MIN_STORY = 5  # mentions in the period before a story is worth a line
 GROWTH_CAP = 3.0  # a new or fast-growing story counts at most 4× its size in the ranking
 INTENTS = ("complaint", "question", "praise", "purchase")
-LEADING = 0.35  # a share at which an intent leads a story over "other"
+LEADING = 0.4  # a share at which an intent leads a story over "other"
 
 
 def label_in(topic: Topic, locale: str) -> str:
@@ -113,9 +114,12 @@ class Story:
 
     @property
     def rank(self) -> float:
-        """Size, weighted up when the story grew: what a brief leads with."""
+        """What a brief leads with: size (damped: a big story of everyday chatter should not
+        bury a smaller one that matters), weighted up when the story grew and when most of
+        its people want one thing (a complaint, a question, …)."""
         growth = GROWTH_CAP if self.growth is None else min(max(self.growth, 0.0), GROWTH_CAP)
-        return self.n * (1.0 + growth)
+        focus = self.intent_share if self.intent != "other" else 0.0
+        return math.sqrt(self.n) * (1.0 + growth) * (1.0 + focus)
 
 
 def leading_intent(intents: Counter[str]) -> str:

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.models_trends import Topic
 from core.storage import topics as store
 from core.trends import story_links
-from core.trends.phrases import document_frequencies
+from core.trends.phrases import Vocabulary, vocabulary
 from core.trends.story_labels import StoryLabels, label_story
 from core.trends.story_links import StoryPoint
 
@@ -60,10 +60,9 @@ def story_points(topics: Sequence[Topic]) -> dict[int, StoryPoint]:
 
 @dataclass
 class Background:
-    """Phrase document frequencies over recent mentions, and when they were counted."""
+    """The vocabulary of recent mentions, and when it was counted."""
 
-    df: dict[str, int] = field(default_factory=dict)
-    total: int = 0
+    vocab: Vocabulary = field(default_factory=Vocabulary)
     at: dt.datetime | None = None
 
 
@@ -78,17 +77,15 @@ class StoryKeeper:
     ) -> Background:
         """The background, recounted when missing or older than `BACKGROUND_AGE`."""
         bg = self.background
-        if bg.at is None or now - bg.at > BACKGROUND_AGE or bg.total < BACKGROUND // 3:
+        if bg.at is None or now - bg.at > BACKGROUND_AGE or bg.vocab.total < BACKGROUND // 3:
             texts = await store.recent_texts(session=session, until=now, limit=BACKGROUND)
-            df = document_frequencies(texts, names=names)
-            self.background = bg = Background(dict(df), len(texts), now)
+            self.background = bg = Background(vocabulary(texts, names=names), now)
         return bg
 
     def name(
         self, members: Sequence[tuple[str, str | None, Sequence[str]]], names: Collection[str]
     ) -> StoryLabels | None:
-        bg = self.background
-        return label_story(members, df=bg.df, total=bg.total, names=names)
+        return label_story(members, vocab=self.background.vocab, names=names)
 
     async def merge(
         self, session: AsyncSession, topics: Sequence[Topic], *, now: dt.datetime

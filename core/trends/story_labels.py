@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from core.trends.phrases import Phrase, key_phrase, key_stems
+from core.trends.phrases import Phrase, Vocabulary, key_phrase, key_stems
 
 LABEL_LANGUAGES = ("de", "en")
 MIN_LANGUAGE = 3  # mentions in a language before it gets a name of its own
@@ -37,14 +37,13 @@ class StoryLabels:
 def label_story(
     members: Sequence[tuple[str, str | None, Sequence[str]]],
     *,
-    df: Mapping[str, int],
-    total: int,
+    vocab: Vocabulary,
     names: Collection[str] = (),
 ) -> StoryLabels | None:
     """Labels for a story from its members (text, language, hashtags); None without members.
 
-    `df` and `total` describe the background (document frequencies of phrase keys over
-    `total` recent mentions); `names` are the folded words of watched names."""
+    `vocab` is the background (recent mentions); `names` are the folded words of watched
+    names."""
     if not members:
         return None
     langs = Counter(_lang(lang) for _, lang, _ in members)
@@ -52,13 +51,13 @@ def label_story(
     for lang in LABEL_LANGUAGES:
         texts = [text for text, mlang, _ in members if _lang(mlang) == lang]
         if len(texts) >= MIN_LANGUAGE:
-            phrase = key_phrase(texts, lang, df=df, total=total, names=names)
+            phrase = key_phrase(texts, lang, vocab=vocab, names=names)
             if phrase is not None:
                 found[lang] = phrase
     majority = langs.most_common(1)[0][0]
     if majority not in found and majority not in LABEL_LANGUAGES:
         texts = [text for text, mlang, _ in members if _lang(mlang) == majority]
-        phrase = key_phrase(texts, majority, df=df, total=total, names=names)
+        phrase = key_phrase(texts, majority, vocab=vocab, names=names)
         if phrase is not None:
             found[majority] = phrase
     if found:
@@ -70,7 +69,7 @@ def label_story(
     else:
         label = _lead(members[0][0])
         by_language = dict.fromkeys(LABEL_LANGUAGES, label)
-    stems = key_stems([(text, lang) for text, lang, _ in members], df=df, total=total, names=names)
+    stems = key_stems([(text, lang) for text, lang, _ in members], vocab=vocab, names=names)
     # Hashtags stay out: which tags mark a story is decided per topic, from the group that
     # made it, not from a story's newest mentions.
     terms = [s for s in stems if not s.startswith("#")]

@@ -38,7 +38,10 @@ log = logging.getLogger(__name__)
 BATCH = 128
 RECENT = dt.timedelta(days=14)  # older mentions (imports of the past) are not grouped
 POOL = dt.timedelta(hours=48)  # how long an ungrouped mention may still seed a topic
-POOL_LIMIT = 600
+# Ungrouped mentions read per run. Only those close to a new mention are grouped with it,
+# so a large pool costs a matrix product, not a larger grouping: a story that is told a
+# few times a day still finds its first three mentions.
+POOL_LIMIT = 3000
 ENTITY_KINDS = ("brand", "product", "competitor")
 TAGGED = 0.3  # a tagged mention joins its tag's story when this close to one of its topics
 
@@ -130,7 +133,13 @@ class TopicJob:
                 for row in await watch.list_terms(session=session)
                 if row.kind in ENTITY_KINDS
             ]
-            pooled = await store.pool(session=session, since=now - POOL, limit=POOL_LIMIT)
+            # The pool is the mentions published around the batch's own time, not around
+            # the clock's: a backlog (the demo's month, an import) is grouped as it would
+            # have been live, and stories told a few times a day still come together.
+            at = _batch_time(fresh, now)
+            pooled = await store.pool(
+                session=session, since=at - POOL, until=min(at + POOL, now), limit=POOL_LIMIT
+            )
             result = RunResult(seen=len(fresh))
             # Brand and competitor names are in nearly every text: they are not what a
             # mention is about, so the encoder does not read them and no label is one.
@@ -158,7 +167,7 @@ class TopicJob:
             result.embedded = len(embed)
             self._assign(embed, known)
         new_groups = self._new_groups(embed, pooled, now)
-        await self._store(rows, known, new_groups, pooled, now, result, named)
+        await self._store(rows, known, new_groups, now, at, result, named)
         if result.keys and self.on_counted is not None:
             await self.on_counted(result.keys)
         return result
@@ -191,13 +200,16 @@ class TopicJob:
     def _new_groups(
         self, rows: Sequence[_Row], pooled: Sequence[store.Pooled], now: dt.datetime
     ) -> list[list[_Row | store.Pooled]]:
-        """Groups among the batch's ungrouped rows and the pool."""
+        """Groups among the batch's ungrouped rows and the pooled mentions close to them."""
         loose: list[_Row | store.Pooled] = [
             r for r in rows if r.topic is None and r.vector is not None
         ]
         if not loose:
             return []  # nothing new to group with: the pool alone was grouped before
-        loose += list(pooled)
+        if pooled:
+            pool = np.stack([_vector(p) for p in pooled])
+            near = (np.stack([_vector(r) for r in loose]) @ pool.T).max(axis=0)
+            loose += [p for p, sim in zip(pooled, near, strict=True) if sim >= self.similar]
         vectors = np.stack([_vector(r) for r in loose])
         found = topics.group(vectors, similar=self.similar, min_size=self.min_size)
         return [[loose[i] for i in g] for g in found]
@@ -207,8 +219,8 @@ class TopicJob:
         rows: Sequence[_Row],
         known: Sequence[Topic],
         new_groups: list[list[_Row | store.Pooled]],
-        pooled: Sequence[store.Pooled],
         now: dt.datetime,
+        at: dt.datetime,
         result: RunResult,
         named: set[str],
     ) -> None:
@@ -250,7 +262,7 @@ class TopicJob:
                     _grow(grown_topic, added, now)
                     session.add(grown_topic)
             await counts.add_counts(session=session, increments=counts.tally(tally))
-            await store.drop_old_embeddings(session=session, before=now - POOL)
+            await store.drop_old_embeddings(session=session, before=at - POOL)
             active = list(by_id.values())
             absorbed = await self.keeper.merge(session, active, now=now)
             await self.keeper.relabel(session, active, names=named)
@@ -308,6 +320,12 @@ class TopicJob:
         else:
             story.absorb(vector, len(group), tags)
         return topic_id, True
+
+
+def _batch_time(fresh: Sequence[store.Fresh], now: dt.datetime) -> dt.datetime:
+    """When a batch was told: its newest recent mention's time (the clock's at most)."""
+    recent = [f.published_at for f in fresh if now - RECENT <= f.published_at <= now]
+    return max(recent, default=now)
 
 
 def _assignment(row: _Row, now: dt.datetime) -> dict[str, object]:
