@@ -141,8 +141,8 @@ async def candidates(
     intent: str | None = None,
     limit: int = 60,
 ) -> list[Mention]:
-    """A story's mentions in a window (no near-duplicates), widest reach first, optionally
-    of one language and intent: where a representative is chosen."""
+    """A story's mentions in a window, originals before reposts and copies, widest reach
+    first, optionally of one language and intent: where a representative is chosen."""
     stmt = (
         select(Mention)
         .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
@@ -150,14 +150,14 @@ async def candidates(
             col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
             col(MentionTopic.published_at) >= since,
             col(MentionTopic.published_at) < until,
-            col(Mention.dup_of).is_(None),
         )
     )
     if language:
         stmt = stmt.where(col(Mention.language) == language)
     if intent:
         stmt = stmt.where(col(Mention.intent) == intent)
-    stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
+    copy = col(Mention.dup_of).is_not(None)
+    stmt = stmt.order_by(copy, col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
     return list((await session.execute(stmt)).scalars().all())
 
 
@@ -170,7 +170,8 @@ async def member_ids(
     intent: str | None = None,
     limit: int = 10,
 ) -> list[int]:
-    """Ids of a story's mentions in a window, widest reach first (evidence to keep)."""
+    """Ids of a story's mentions in a window, originals first, widest reach first (the
+    evidence to keep)."""
     stmt = (
         select(col(Mention.id))
         .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
@@ -178,12 +179,12 @@ async def member_ids(
             col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
             col(MentionTopic.published_at) >= since,
             col(MentionTopic.published_at) < until,
-            col(Mention.dup_of).is_(None),
         )
     )
     if intent:
         stmt = stmt.where(col(Mention.intent) == intent)
-    stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
+    copy = col(Mention.dup_of).is_not(None)
+    stmt = stmt.order_by(copy, col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
     return [int(i) for i in (await session.execute(stmt)).scalars().all()]
 
 

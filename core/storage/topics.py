@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import HourlyCount, Mention
 from core.models_trends import MentionTopic, Topic
-from core.storage.counts import add_counts
+from core.storage.counts import add_counts, tally
 from core.storage.dialect import insert_for, rowcount
 
 
@@ -254,22 +254,29 @@ class Member:
     text: str
     language: str | None
     hashtags: tuple[str, ...]
+    topic_id: int = 0
 
 
 async def story_members(*, session: AsyncSession, root: int, limit: int) -> list[Member]:
-    """The newest mentions of a story (of every topic that points to `root`)."""
+    """The newest mentions of a story (of every topic that points to `root`), reposts and
+    copies included: how often a thing is said is part of what a story is about."""
     topic_ids = select(col(Topic.id)).where((col(Topic.id) == root) | (col(Topic.story_id) == root))
     stmt = (
-        select(col(Mention.title), col(Mention.text), col(Mention.language), col(Mention.hashtags))
+        select(
+            col(Mention.title),
+            col(Mention.text),
+            col(Mention.language),
+            col(Mention.hashtags),
+            col(MentionTopic.topic_id),
+        )
         .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
         .where(col(MentionTopic.topic_id).in_(topic_ids.scalar_subquery()))
-        .where(col(Mention.dup_of).is_(None))
         .order_by(col(MentionTopic.published_at).desc())
         .limit(limit)
     )
     return [
-        Member(body_of(title, text), lang, tuple((tags or "").split()))
-        for title, text, lang, tags in (await session.execute(stmt)).all()
+        Member(body_of(title, text), lang, tuple((tags or "").split()), int(topic or 0))
+        for title, text, lang, tags, topic in (await session.execute(stmt)).all()
     ]
 
 
@@ -285,3 +292,43 @@ async def recent_texts(
         .limit(limit)
     )
     return [(body_of(t, x), lang) for t, x, lang in (await session.execute(stmt)).all()]
+
+
+async def forget_missing(*, session: AsyncSession) -> int:
+    """After mentions were deleted (a demo reset): drop their topic rows, the topics left
+    without mentions, and links to deleted story roots; returns the topics dropped."""
+    gone = select(col(Mention.id))
+    await session.execute(
+        delete(MentionTopic).where(col(MentionTopic.mention_id).not_in(gone.scalar_subquery()))
+    )
+    used = select(col(MentionTopic.topic_id)).where(col(MentionTopic.topic_id).is_not(None))
+    dropped = rowcount(
+        await session.execute(delete(Topic).where(col(Topic.id).not_in(used.scalar_subquery())))
+    )
+    roots = select(col(Topic.id))
+    await session.execute(
+        update(Topic)
+        .where(
+            col(Topic.story_id).is_not(None), col(Topic.story_id).not_in(roots.scalar_subquery())
+        )
+        .values(story_id=None)
+    )
+    return dropped
+
+
+async def recount(*, session: AsyncSession) -> int:
+    """Rebuild the hourly counts of every story (`topic:<root>`) from the assignments."""
+    await session.execute(delete(HourlyCount).where(col(HourlyCount.key).startswith("topic:")))
+    root = func.coalesce(col(Topic.story_id), col(Topic.id))
+    stmt = (
+        select(root, col(Mention.published_at), col(Mention.sentiment), col(Mention.reach))
+        .select_from(MentionTopic)
+        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
+        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
+    )
+    rows = [
+        (published, [f"topic:{story}"], sentiment, int(reach or 0))
+        for story, published, sentiment, reach in (await session.execute(stmt)).all()
+    ]
+    await add_counts(session=session, increments=tally(rows))
+    return len(rows)

@@ -4,8 +4,8 @@ A story is named by the phrase (one to four words, or a hashtag) that most of it
 share and that is rare elsewhere — "Lieferung", "descaling", "#lumoralatteart", "ölige
 Bohnen" — never by a list of stems. Phrases are matched on their stems (core.trends.words)
 and shown in the form people wrote most often, umlauts and ß intact. A phrase neither
-starts nor ends with a function word, does not start with a watched name ("Lumora
-Lieferung" says no more than "Lieferung"), and a watched name alone names no story.
+starts nor ends with a function word or a watched name ("Lumora Lieferung" and "Lieferung
+bei Lumora" say no more than "Lieferung"), and a watched name alone names no story.
 
 Names are nouns where the language lets us tell: in German a word written with a capital
 mid-sentence (learnt from the background as well as the story), in English a word without
@@ -21,8 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from core.text import fold
-from core.trends.words import WEAK, Token, stems, tokens
+from core.trends.words import WEAK, NameIndex, Token, name_index, stems, tokens
 
 MAX_WORDS = 4
 MIN_MEMBERS = 2  # a phrase found in one mention only names nothing
@@ -53,14 +52,15 @@ class Vocabulary:
 
 
 def vocabulary(
-    texts: Iterable[tuple[str, str | None]], *, names: Collection[str] = ()
+    texts: Iterable[tuple[str, str | None]], *, names: Collection[str] | NameIndex = ()
 ) -> Vocabulary:
     """Count a background of (text, language) pairs."""
     vocab = Vocabulary()
+    index = name_index(names)
     for text, lang in texts:
         toks = tokens(text, lang)
         vocab.total += 1
-        vocab.df.update(_phrases(toks, names).keys())
+        vocab.df.update(_phrases(toks, index).keys())
         if lang == "de":
             _count_capitals(toks, vocab.capital, vocab.lower)
     return vocab
@@ -75,17 +75,18 @@ def _count_capitals(
 
 
 def phrases(
-    text: str, lang: str | None, *, names: Collection[str] = ()
+    text: str, lang: str | None, *, names: Collection[str] | NameIndex = ()
 ) -> dict[str, tuple[str, bool]]:
     """Every candidate phrase of a text: its key (stems joined by spaces) → (the phrase as
-    written, whether it starts a sentence). `names` are folded watched names (words)."""
-    return _phrases(tokens(text, lang), names)
+    written, whether it starts a sentence). `names` are the watched names."""
+    return _phrases(tokens(text, lang), name_index(names))
 
 
-def _phrases(toks: Sequence[Token | None], names: Collection[str]) -> dict[str, tuple[str, bool]]:
+def _phrases(toks: Sequence[Token | None], names: NameIndex) -> dict[str, tuple[str, bool]]:
     found: dict[str, tuple[str, bool]] = {}
+    named = names.marks(toks)
     for i, first in enumerate(toks):
-        if first is None or not first.content or first.folded in names:
+        if first is None or not first.content or named[i]:
             continue
         if first.surface.startswith("#"):
             found.setdefault(first.stem, (first.surface, False))
@@ -96,13 +97,8 @@ def _phrases(toks: Sequence[Token | None], names: Collection[str]) -> dict[str, 
             if tok is None or tok.surface.startswith("#"):
                 break
             span.append(tok)
-            if not tok.content or all(t.folded in names for t in span if t.content):
-                continue
-            after = toks[j + 1] if j + 1 < len(toks) else None
-            if tok.folded in names and after is not None and after.folded in names:
-                continue  # not "Lieferung der Lumora" when "Lumora Brew" goes on
-            if tok.folded in WEAK:
-                continue
+            if not tok.content or named[j] or tok.folded in WEAK:
+                continue  # "Sparziele bei Nimbus" says no more than "Sparziele"
             key = " ".join(t.stem for t in span)
             found.setdefault(key, (" ".join(t.surface for t in span), first.initial))
     return found
@@ -122,7 +118,7 @@ def key_phrase(
     lang: str | None,
     *,
     vocab: Vocabulary,
-    names: Collection[str] = (),
+    names: Collection[str] | NameIndex = (),
 ) -> Phrase | None:
     """The phrase most typical of `members` (texts in one language) against the background
     `vocab`; None when no phrase is shared enough.
@@ -139,9 +135,10 @@ def key_phrase(
     initial_forms: dict[str, Counter[str]] = defaultdict(Counter)
     capital: Counter[str] = Counter(vocab.capital)
     lower: Counter[str] = Counter(vocab.lower)
+    index = name_index(names)
     for text in members:
         toks = tokens(text, lang)
-        found = _phrases(toks, names)
+        found = _phrases(toks, index)
         counts.update(found.keys())
         for key, (surface, initial) in found.items():
             (initial_forms if initial else forms)[key][surface] += 1
@@ -178,23 +175,10 @@ def key_phrase(
         if k.count(" ") == best.count(" ") + 1
         and f" {best} " in f" {k} "
         and counts[k] >= 0.8 * counts[best]
-        and not _adds_name(k, forms, initial_forms, names)
     ]
     if longer:
         best = max(longer, key=lambda k: (counts[k], score(k), k))
     return Phrase(_shown(best, forms, initial_forms, lang, noun(best)), best, counts[best] / n)
-
-
-def _adds_name(
-    key: str,
-    forms: dict[str, Counter[str]],
-    initial_forms: dict[str, Counter[str]],
-    names: Collection[str],
-) -> bool:
-    """Whether a phrase starts or ends with a watched name ("Milchschäumer der Lumora")."""
-    written = (forms.get(key) or initial_forms[key]).most_common(1)[0][0]
-    words = [fold(w) for w in written.split(" ")]
-    return words[-1] in names or words[0] in names
 
 
 def _shown(
@@ -224,14 +208,15 @@ def key_stems(
     members: Sequence[tuple[str, str | None]],
     *,
     vocab: Vocabulary,
-    names: Collection[str] = (),
+    names: Collection[str] | NameIndex = (),
     limit: int = 6,
 ) -> list[str]:
     """The stems (and hashtags) most typical of the members, best first: what picks a
     story's representative mention."""
     counts: Counter[str] = Counter()
+    named = name_index(names).words
     for text, lang in members:
-        counts.update(s for s in stems(text, lang) if s not in names)
+        counts.update(s for s in stems(text, lang) if s not in named)
     n = max(len(members), 1)
 
     def score(stem: str) -> float:

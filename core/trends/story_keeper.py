@@ -18,11 +18,12 @@ import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models_trends import Topic
+from core.storage import counts
 from core.storage import topics as store
 from core.trends import story_links
 from core.trends.phrases import Vocabulary, vocabulary
 from core.trends.story_labels import StoryLabels, label_story
-from core.trends.story_links import StoryPoint
+from core.trends.story_links import Burst, StoryPoint
 
 log = logging.getLogger(__name__)
 BACKGROUND = 1500  # recent mentions a key phrase must stand out of
@@ -30,6 +31,7 @@ BACKGROUND_AGE = dt.timedelta(hours=12)  # how long their frequencies are reused
 SAMPLE = 200  # newest mentions of a story read to name it
 RELABEL_GROWTH = 1.5  # a story is renamed once it has grown by half
 RELABEL_PER_RUN = 8
+PEAK_SPAN = dt.timedelta(days=15)  # the hours a story's burst is looked for in
 
 
 def root_of(topic: Topic) -> int:
@@ -88,14 +90,21 @@ class StoryKeeper:
         return label_story(members, vocab=self.background.vocab, names=names)
 
     async def merge(
-        self, session: AsyncSession, topics: Sequence[Topic], *, now: dt.datetime
+        self,
+        session: AsyncSession,
+        topics: Sequence[Topic],
+        *,
+        now: dt.datetime,
+        events: bool = False,
     ) -> dict[str, str]:
         """Merge stories that have grown into one; returns the count keys that moved
-        (`topic:<absorbed>` → `topic:<kept>`)."""
+        (`topic:<absorbed>` → `topic:<kept>`). With `events`, stories that burst together
+        are read from their hourly counts and linked too (a heavier query: not every run)."""
         points = story_points(topics)
         moved: dict[str, str] = {}
         by_id = {t.id: t for t in topics}
-        for absorbed, kept in story_links.merges(list(points.values())):
+        peaks = await self._peaks(session, now) if events else None
+        for absorbed, kept in story_links.merges(list(points.values()), peaks=peaks):
             await store.link_topics(session=session, topic_ids=[absorbed], root=kept)
             await store.move_counts(
                 session=session, source=f"topic:{absorbed}", target=f"topic:{kept}"
@@ -112,6 +121,26 @@ class StoryKeeper:
             log.info("stories: %d merged into others", len(moved))
         return moved
 
+    async def _peaks(self, session: AsyncSession, now: dt.datetime) -> dict[int, Burst | None]:
+        """Each recent story's burst and mood, from its hourly counts."""
+        hours: dict[int, dict[dt.datetime, int]] = {}
+        moods: dict[int, list[int]] = {}
+        rows = await counts.keys_like(session=session, prefix="topic:", since=now - PEAK_SPAN)
+        for row in rows:
+            ident = row.key.partition(":")[2]
+            if ident.isdigit():
+                hours.setdefault(int(ident), {})[row.bucket] = row.n
+                tally = moods.setdefault(int(ident), [0, 0, 0])
+                tally[0] += row.n
+                tally[1] += row.neg
+                tally[2] += row.pos
+        out: dict[int, Burst | None] = {}
+        for root, series in hours.items():
+            at = story_links.peak(series)
+            n, neg, pos = moods[root]
+            out[root] = Burst(at, neg / n, pos / n) if at is not None and n else None
+        return out
+
     async def relabel(
         self, session: AsyncSession, topics: Sequence[Topic], *, names: Collection[str]
     ) -> int:
@@ -125,6 +154,7 @@ class StoryKeeper:
             for r, t in roots.items()
             if sizes.get(r, 0) >= max(RELABEL_GROWTH * t.labelled_size, 1)
         ]
+        by_id = {t.id: t for t in topics}
         done = 0
         for _, root_id in sorted(due, reverse=True)[:RELABEL_PER_RUN]:
             members = await store.story_members(session=session, root=root_id, limit=SAMPLE)
@@ -134,8 +164,31 @@ class StoryKeeper:
                 apply_labels(root, labels)
             root.labelled_size = sizes[root_id]
             session.add(root)
+            # A topic that has grown may now show the hashtag that marks its story (a new
+            # group is often too small to tell): each topic judged on its own mentions.
+            for topic_id, tags in _topic_tags(members).items():
+                tagged = by_id.get(topic_id)
+                if tagged is not None and not tags <= story_links.tags_of(terms_of(tagged)):
+                    add_tags(tagged, tags)
+                    session.add(tagged)
             done += 1
         return done
+
+
+def _topic_tags(members: Sequence[store.Member]) -> dict[int, set[str]]:
+    """The hashtags that mark each topic, judged on its members among `members`."""
+    by_topic: dict[int, list[tuple[str, ...]]] = {}
+    for member in members:
+        by_topic.setdefault(member.topic_id, []).append(member.hashtags)
+    found = {t: story_links.marking_tags(tags) for t, tags in by_topic.items()}
+    return {t: tags for t, tags in found.items() if tags}
+
+
+def add_tags(topic: Topic, tags: set[str]) -> None:
+    """Add hashtags to a topic's terms (the tags that link it to its story)."""
+    topic.terms = json.dumps(
+        list(dict.fromkeys([*terms_of(topic), *sorted(tags)])), ensure_ascii=False
+    )
 
 
 def apply_labels(topic: Topic, labels: StoryLabels) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from core.trends.phrases import Phrase, Vocabulary, key_phrase, key_stems
 
 LABEL_LANGUAGES = ("de", "en")
-MIN_LANGUAGE = 3  # mentions in a language before it gets a name of its own
+MIN_LANGUAGE = 2  # mentions in a language before it gets a name of its own
 FALLBACK_CHARS = 60
 _SPACE = re.compile(r"\s+")
 
@@ -42,8 +42,7 @@ def label_story(
 ) -> StoryLabels | None:
     """Labels for a story from its members (text, language, hashtags); None without members.
 
-    `vocab` is the background (recent mentions); `names` are the folded words of watched
-    names."""
+    `vocab` is the background (recent mentions); `names` are the watched names."""
     if not members:
         return None
     langs = Counter(_lang(lang) for _, lang, _ in members)
@@ -58,6 +57,11 @@ def label_story(
     if majority not in found and majority not in LABEL_LANGUAGES:
         texts = [text for text, mlang, _ in members if _lang(mlang) == majority]
         phrase = key_phrase(texts, majority, vocab=vocab, names=names)
+        if phrase is not None:
+            found[majority] = phrase
+    if not found and len(members) >= 2:
+        # No language has enough on its own: what the languages share (a hashtag, a name).
+        phrase = key_phrase([text for text, _, _ in members], None, vocab=vocab, names=names)
         if phrase is not None:
             found[majority] = phrase
     if found:

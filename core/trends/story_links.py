@@ -7,13 +7,20 @@ close (`STORY`, lower than the bar within a topic), or when the same hashtag mar
 mentions of both: people tag a post deliberately, so a shared tag is one story even where
 the wording differs ("my first heart #lumoralatteart", "the #lumoralatteart challenge").
 
+A third link is the event: an outage is told as "login fails", "my card was declined",
+"app down again" — words far apart, one thing that happened. Two stories that burst in the
+same hours (most of their mentions in one day, the peaks within `EVENT_GAP`) are one story
+when they are alike (`EVENT_SIM`), or somewhat alike (`EVENT_MOOD_SIM`) and of one mood
+(both mostly negative, or both mostly positive).
+
 A story's centroid is the size-weighted mean of its topics' centroids, so a story grows by
 what it is mostly about and one odd topic does not pull the next ones in (no chaining).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,9 +30,17 @@ from core.trends.topics import Vectors, normalise
 STORY = 0.6  # centroid similarity at which two topics are one story
 # A hashtag on this share of a new topic's mentions, and at least `TAG_MIN` of them, marks
 # its story. Generic tags (#kaffeeliebe) ride on a random few posts of every topic; a
-# story's own tag is on nearly all of its posts. Small groups are where chance strikes.
+# story's own tag is on nearly all of its posts. In a group of three or four, every post
+# must carry it: small groups are where chance strikes.
 TAG_SHARE = 0.8
-TAG_MIN = 5
+TAG_MIN = 3
+EVENT_SIM = 0.4  # two stories bursting together are one when at least this alike …
+EVENT_MOOD_SIM = 0.2  # … or this alike and of one mood (`MOOD` of them negative or positive)
+MOOD = 0.6
+EVENT_GAP = dt.timedelta(hours=12)  # their peaks this close
+BURST_WINDOW = 24  # hours: a story bursts when its busiest day holds …
+BURST_SHARE = 0.5  # … this share of its mentions …
+BURST_MIN = 8  # … and at least this many
 
 
 @dataclass
@@ -81,15 +96,52 @@ def best_story(
     return best
 
 
-def merges(stories: Sequence[StoryPoint], *, threshold: float = STORY) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Burst:
+    """When a story burst, and its mood: shares of negative and positive mentions."""
+
+    at: dt.datetime
+    neg: float = 0.0
+    pos: float = 0.0
+
+    def mood(self) -> str:
+        return "neg" if self.neg >= MOOD else "pos" if self.pos >= MOOD else ""
+
+
+def peak(hours: Mapping[dt.datetime, int]) -> dt.datetime | None:
+    """The middle of a story's busiest `BURST_WINDOW` hours, when they hold most of its
+    mentions (it burst); None for a story told evenly."""
+    if not hours:
+        return None
+    total = sum(hours.values())
+    first = min(hours)
+    span = int((max(hours) - first) / dt.timedelta(hours=1)) + 1
+    series = np.zeros(span + BURST_WINDOW)
+    for at, n in hours.items():
+        series[int((at - first) / dt.timedelta(hours=1))] += n
+    sums = np.convolve(series, np.ones(BURST_WINDOW), mode="valid")
+    best = int(np.argmax(sums))
+    if sums[best] < max(BURST_MIN, BURST_SHARE * total):
+        return None
+    return first + dt.timedelta(hours=best + BURST_WINDOW / 2)
+
+
+def merges(
+    stories: Sequence[StoryPoint],
+    *,
+    threshold: float = STORY,
+    peaks: Mapping[int, Burst | None] | None = None,
+) -> list[tuple[int, int]]:
     """Stories that have grown into one: (absorbed root, kept root) pairs, the larger (then
     older) story kept. Each story is merged at most once per call, so a merge is decided on
-    the stories as they were, never on a chain of merges."""
+    the stories as they were, never on a chain of merges. `peaks` (by root) are the bursts
+    of the stories, when known."""
     if len(stories) < 2:
         return []
     order = sorted(stories, key=lambda s: (-s.size, s.root))
     directions = np.stack([s.direction() for s in order])
     sims = directions @ directions.T
+    bursts = [(peaks or {}).get(s.root) for s in order]
     taken: set[int] = set()
     out: list[tuple[int, int]] = []
     for i, keep in enumerate(order):
@@ -99,7 +151,15 @@ def merges(stories: Sequence[StoryPoint], *, threshold: float = STORY) -> list[t
             if j in taken:
                 continue
             other = order[j]
-            if sims[i, j] >= threshold or keep.tags & other.tags:
+            a, b = bursts[i], bursts[j]
+            together = a is not None and b is not None and abs(a.at - b.at) <= EVENT_GAP
+            one_mood = together and a is not None and b is not None and a.mood() == b.mood() != ""
+            if (
+                sims[i, j] >= threshold
+                or keep.tags & other.tags
+                or (together and sims[i, j] >= EVENT_SIM)
+                or (one_mood and sims[i, j] >= EVENT_MOOD_SIM)
+            ):
                 out.append((other.root, keep.root))
                 taken.update((i, j))
                 break

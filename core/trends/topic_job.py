@@ -36,7 +36,8 @@ from core.trends.topics import Embedder, Vectors
 
 log = logging.getLogger(__name__)
 BATCH = 128
-RECENT = dt.timedelta(days=14)  # older mentions (imports of the past) are not grouped
+# is compared with a whole week before it (core.backlog.rules.stories).
+RECENT = dt.timedelta(days=15)
 POOL = dt.timedelta(hours=48)  # how long an ungrouped mention may still seed a topic
 # Ungrouped mentions read per run. Only those close to a new mention are grouped with it,
 # so a large pool costs a matrix product, not a larger grouping: a story that is told a
@@ -44,6 +45,9 @@ POOL = dt.timedelta(hours=48)  # how long an ungrouped mention may still seed a 
 POOL_LIMIT = 3000
 ENTITY_KINDS = ("brand", "product", "competitor")
 TAGGED = 0.3  # a tagged mention joins its tag's story when this close to one of its topics
+# Stories that burst together are looked for every this many runs, and whenever a run has
+# caught up (its batch was not full): it reads every story's hourly counts.
+EVENT_EVERY = 10
 
 
 @dataclass
@@ -102,6 +106,7 @@ class TopicJob:
         self.min_size = min_size
         self.on_counted = on_counted
         self.keeper = StoryKeeper()
+        self.runs = 0
 
     async def catch_up(self, *, max_batches: int = 1_000_000) -> RunResult:
         """Run until every stored mention is seen (or `max_batches` ran); the totals."""
@@ -143,7 +148,7 @@ class TopicJob:
             result = RunResult(seen=len(fresh))
             # Brand and competitor names are in nearly every text: they are not what a
             # mention is about, so the encoder does not read them and no label is one.
-            named = {w for term in entities for w in topics.words(term)}
+            named = set(entities)
             if fresh:
                 await self.keeper.refresh(session, now=now, names=named)
         if not fresh:
@@ -264,7 +269,9 @@ class TopicJob:
             await counts.add_counts(session=session, increments=counts.tally(tally))
             await store.drop_old_embeddings(session=session, before=at - POOL)
             active = list(by_id.values())
-            absorbed = await self.keeper.merge(session, active, now=now)
+            self.runs += 1
+            events = self.runs % EVENT_EVERY == 0 or len(rows) < self.batch
+            absorbed = await self.keeper.merge(session, active, now=now, events=events)
             await self.keeper.relabel(session, active, names=named)
         result.merged = len(absorbed)
         result.grouped = len(tally)

@@ -10,8 +10,10 @@ Stemmer objects are not thread-safe: each thread gets its own.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +62,8 @@ _WEAK_LINES = (
     "every jeden jeder jedes montag dienstag mittwoch donnerstag freitag samstag sonntag",
     "monday tuesday wednesday thursday friday saturday sunday januar februar märz april mai",
     "juni juli august september oktober november dezember january february march may june",
-    "july october december",
+    "july october december many much lots few place places way bit viele vieles ever",
+    "stunde stunden minute minuten hour hours minutes",
 )
 WEAK = frozenset(fold(w) for w in " ".join(_WEAK_LINES).split())
 _ALGORITHMS = {"de": "german", "en": "english", "fr": "french", "es": "spanish", "it": "italian"}
@@ -118,3 +121,43 @@ def tokens(text: str, lang: str | None) -> list[Token | None]:
 def stems(text: str, lang: str | None) -> set[str]:
     """The content stems (and hashtags) of a text: what is counted to find what is typical."""
     return {t.stem for t in tokens(text, lang) if t is not None and t.content}
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Watched names as folded word sequences ("lumora brew", "nimbus app"): which tokens
+    of a text belong to a name. "App" in "the Nimbus app" is part of a name; in "the app
+    crashes" it is a word like any other."""
+
+    sequences: tuple[tuple[str, ...], ...]
+
+    @property
+    def words(self) -> frozenset[str]:
+        return frozenset(w for seq in self.sequences for w in seq)
+
+    def marks(self, toks: Sequence[Token | None]) -> list[bool]:
+        """Per token: whether it is part of a watched name where it stands."""
+        out = [False] * len(toks)
+        for i in range(len(toks)):
+            for seq in self.sequences:
+                span = toks[i : i + len(seq)]
+                if len(span) == len(seq) and all(
+                    t is not None and t.folded == w for t, w in zip(span, seq, strict=True)
+                ):
+                    for k in range(i, i + len(seq)):
+                        out[k] = True
+                    break
+        return out
+
+
+def name_index(names: Collection[str] | NameIndex) -> NameIndex:
+    """The index of watched names (as written, e.g. "Lumora Brew"), built once per set."""
+    if isinstance(names, NameIndex):
+        return names
+    return _index(tuple(sorted({n for n in names if n.strip()})))
+
+
+@functools.lru_cache(maxsize=64)
+def _index(names: tuple[str, ...]) -> NameIndex:
+    seqs = {tuple(fold(_POSSESSIVE.sub("", w.lower())) for w in n.split()) for n in names}
+    return NameIndex(tuple(sorted(seqs, key=lambda s: (-len(s), s))))

@@ -6,10 +6,11 @@ complaints get a public answer where they were made, questions an FAQ entry (a b
 article when many ask), praise a post that shares it, purchase interest a buying guide,
 and anything else only a post while it is rising. Complaints must come with a mostly
 negative mood and praise with a mostly positive one, so one misread intent does not turn
-thanks into a complaint. Only stories about us (our brand or products named in enough of
-their mentions) become complaint, question, praise or purchase items: a story about a
-competitor is left to the competitor rule, and general chatter ("the hotel's coffee
-machine") is not ours to answer. Titles and user stories are written in the channel's
+thanks into a complaint; questions asked mostly in anger ("is the app down for everyone?")
+are complaints, never an FAQ entry. Only stories about us (our brand or products named in
+enough of their mentions) become complaint, question, praise or purchase items, and general
+chatter ("the hotel's coffee machine") is not ours to answer; a competitor's story is left
+to the competitor rule. Titles and user stories are written in the channel's
 language from templates per intent, with the story's name in quotes.
 """
 
@@ -31,7 +32,7 @@ from core.trends.stories import leading_intent, pick
 
 WEEK = dt.timedelta(days=7)
 FORTNIGHT = dt.timedelta(days=14)  # questions recur slowly: they are read over two weeks
-MIN_VOICES = {"complaint": 3, "question": 3, "praise": 5, "purchase": 3}
+MIN_VOICES = {"complaint": 4, "question": 3, "praise": 5, "purchase": 3}
 # A story is rising at this many times its usual level, and this many standard deviations
 # (Poisson) above it: stories are young, and a young story's usual level is thin.
 RISING = 3.0
@@ -40,7 +41,9 @@ MIN_RISING = 5
 BLOG_FROM = 50  # this many askers in two weeks: an FAQ line is not enough
 VIDEO_REACH = 50_000
 OURS = 0.3  # a story naming us in this share of its mentions is ours to answer
+THEIRS = 0.5  # a story naming a competitor in this share (and us rarely) is theirs
 MOOD = 0.4  # complaints need this share negative, praise this share positive
+ANGRY = 0.5  # questions asked mostly in anger are complaints
 MAX_ITEMS = 8
 
 
@@ -57,14 +60,19 @@ class Plan:
 def plan(fig: Figures, asked: Figures | None, week: KeyWindow | None, *, ours: bool) -> Plan | None:
     """The item a story calls for, from its week (and its fortnight for questions)."""
     lead = leading_intent(fig.intents)
-    if ours and (lead == "question" or (asked and leading_intent(asked.intents) == "question")):
-        source = asked or fig
-        if source.intents["question"] >= MIN_VOICES["question"]:
-            many = source.intents["question"] >= BLOG_FROM
-            return Plan("question", "blog_article" if many else "faq_entry", "question")
-    if ours and lead in MIN_VOICES and lead != "question" and fig.intents[lead] >= MIN_VOICES[lead]:
+    voiced = fig.intents["complaint"] + fig.intents["question"]
+    if ours and lead in ("complaint", "question") and voiced >= MIN_VOICES["complaint"]:
+        # "Is the app down for everyone?" asked in anger is a complaint, not an FAQ.
         if lead == "complaint" and fig.neg >= MOOD * fig.n:
             return Plan("complaint", "reply_thread", "complaint")
+        if fig.neg >= ANGRY * fig.n:
+            return Plan("complaint", "reply_thread", "")
+    if ours and (lead == "question" or (asked and leading_intent(asked.intents) == "question")):
+        source = asked or fig
+        if source.intents["question"] >= MIN_VOICES["question"] and source.neg < ANGRY * source.n:
+            many = source.intents["question"] >= BLOG_FROM
+            return Plan("question", "blog_article" if many else "faq_entry", "question")
+    if ours and lead in ("praise", "purchase") and fig.intents[lead] >= MIN_VOICES[lead]:
         if lead == "praise" and fig.pos >= MOOD * fig.n:
             video = fig.reach >= VIDEO_REACH and fig.intents["praise"] >= 20
             return Plan("praise", "short_video" if video else "linkedin_post", "praise")
@@ -83,6 +91,12 @@ def rising(week: KeyWindow | None) -> bool:
         return False
     z = (week.n - week.usual) / max(week.usual, 1.0) ** 0.5
     return week.ratio >= RISING and z >= RISING_Z
+
+
+def is_theirs(names: Counter[str], n: int, ctx: RuleContext) -> bool:
+    """Whether a story is a competitor's: one named in most of its mentions, we in few."""
+    theirs = max((names[c] for c in ctx.competitors), default=0)
+    return n > 0 and theirs >= THEIRS * n and not is_ours(names, n, ctx)
 
 
 def is_ours(names: Counter[str], n: int, ctx: RuleContext) -> bool:
@@ -121,7 +135,10 @@ async def suggest_stories(ctx: RuleContext) -> list[Suggestion]:
     out = []
     for root, fig in sorted(ctx.story_week.items(), key=lambda kv: (-kv[1].n, kv[0])):
         asked = ctx.story_fortnight.get(root)
-        ours = is_ours(ctx.story_names.get(root, Counter()), (asked or fig).n, ctx)
+        names = ctx.story_names.get(root, Counter())
+        if is_theirs(names, (asked or fig).n, ctx):
+            continue  # the competitor rule speaks for a competitor's story
+        ours = is_ours(names, (asked or fig).n, ctx)
         chosen = plan(fig, asked, ctx.story_trends.get(f"topic:{root}"), ours=ours)
         if chosen is None:
             continue
@@ -176,6 +193,10 @@ async def _suggestion(ctx: RuleContext, root: int, fig: Figures, chosen: Plan) -
     counts: dict[str, float] = {"mentions": fig.n, "reach": fig.reach}
     if chosen.intent:
         counts[chosen.intent] = voices
+    elif chosen.kind == "complaint":
+        counts["complaint"] = fig.intents["complaint"]
+        counts["question"] = fig.intents["question"]
+        voices = fig.intents["complaint"] + fig.intents["question"]
     counts["negative"] = fig.neg
     if week is not None and week.usual is not None:
         counts["usual"] = round(week.usual, 1)

@@ -29,9 +29,12 @@ def pick_format(fig: KeyWindow) -> str:
 
 
 async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
-    """One item per rising term or hashtag that is not one story seen from outside (the
-    story rule makes that story's one item) — competitors have their own rule."""
-    figures = {k: f for k, f in ctx.week.items() if k.partition(":")[2] not in ctx.competitors}
+    """One item per rising keyword or hashtag that is not one story seen from outside (the
+    story rule makes that story's one item)."""
+    # A rising brand or product name is made of stories (each its own item) and a rising
+    # competitor has its own rule: what is left are keywords and hashtags.
+    named = ctx.competitors | ctx.ours
+    figures = {k: f for k, f in ctx.week.items() if k.partition(":")[2] not in named}
     out: list[Suggestion] = []
     for fig in rising(figures, min_count=MIN_COUNT, min_ratio=MIN_RATIO):
         if len(out) >= MAX_ITEMS:
