@@ -30,7 +30,6 @@ BACKGROUND = 1500  # recent mentions a key phrase must stand out of
 BACKGROUND_AGE = dt.timedelta(hours=12)  # how long their frequencies are reused
 SAMPLE = 200  # newest mentions of a story read to name it
 RELABEL_GROWTH = 1.5  # a story is renamed once it has grown by half
-RELABEL_PER_RUN = 8
 PEAK_SPAN = dt.timedelta(days=15)  # the hours a story's burst is looked for in
 
 
@@ -142,9 +141,14 @@ class StoryKeeper:
         return out
 
     async def relabel(
-        self, session: AsyncSession, topics: Sequence[Topic], *, names: Collection[str]
+        self,
+        session: AsyncSession,
+        topics: Sequence[Topic],
+        *,
+        names: Collection[str],
+        limit: int | None = None,
     ) -> int:
-        """Rename the stories that grew most since they were named (a few per run)."""
+        """Rename the stories that grew most since they were named (at most `limit`)."""
         sizes: dict[int, int] = {}
         for topic in topics:
             sizes[root_of(topic)] = sizes.get(root_of(topic), 0) + topic.size
@@ -156,7 +160,7 @@ class StoryKeeper:
         ]
         by_id = {t.id: t for t in topics}
         done = 0
-        for _, root_id in sorted(due, reverse=True)[:RELABEL_PER_RUN]:
+        for _, root_id in sorted(due, reverse=True)[:limit]:
             members = await store.story_members(session=session, root=root_id, limit=SAMPLE)
             labels = self.name([(m.text, m.language, m.hashtags) for m in members], names)
             root = roots[root_id]

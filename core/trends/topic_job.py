@@ -45,9 +45,10 @@ POOL = dt.timedelta(hours=48)  # how long an ungrouped mention may still seed a 
 POOL_LIMIT = 3000
 ENTITY_KINDS = ("brand", "product", "competitor")
 TAGGED = 0.3  # a tagged mention joins its tag's story when this close to one of its topics
-# Stories that burst together are looked for every this many runs, and whenever a run has
-# caught up (its batch was not full): it reads every story's hourly counts.
+# Stories that burst together are looked for, and grown stories renamed, every this many
+# runs and whenever a run has caught up (its batch was not full).
 EVENT_EVERY = 10
+RELABEL_PER_RUN = 8  # stories renamed by a run that has not caught up yet
 
 
 @dataclass
@@ -269,10 +270,18 @@ class TopicJob:
             await counts.add_counts(session=session, increments=counts.tally(tally))
             await store.drop_old_embeddings(session=session, before=at - POOL)
             active = list(by_id.values())
+            # While a backlog is worked off (full batches), stories that burst together are
+            # looked for and grown stories renamed every few runs; once caught up, all of them.
             self.runs += 1
-            events = self.runs % EVENT_EVERY == 0 or len(rows) < self.batch
-            absorbed = await self.keeper.merge(session, active, now=now, events=events)
-            await self.keeper.relabel(session, active, names=named)
+            caught_up = len(rows) < self.batch
+            periodic = self.runs % EVENT_EVERY == 0
+            absorbed = await self.keeper.merge(
+                session, active, now=now, events=caught_up or periodic
+            )
+            if caught_up or periodic:
+                await self.keeper.relabel(
+                    session, active, names=named, limit=None if caught_up else RELABEL_PER_RUN
+                )
         result.merged = len(absorbed)
         result.grouped = len(tally)
         current = now.replace(minute=0, second=0, microsecond=0)
@@ -307,7 +316,13 @@ class TopicJob:
                 return ids[best], False
         tags = story_links.marking_tags([m.hashtags for m in group])
         story = story_links.best_story(vector, tags, list(points.values()))
-        labels = self.keeper.name([(m.text, m.language, m.hashtags) for m in group], named)
+        # A topic that starts a story is named at once; one that joins a story is not
+        # named on its own (the story's name is on its root).
+        labels = (
+            self.keeper.name([(m.text, m.language, m.hashtags) for m in group], named)
+            if story is None
+            else None
+        )
         topic = Topic(
             label=labels.label if labels else "",
             terms=json.dumps(sorted(tags), ensure_ascii=False),

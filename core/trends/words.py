@@ -23,9 +23,9 @@ from core.text import fold
 
 _NOISE = re.compile(r"^\s*RT @\S+:?|(?<!\w)@[\w.-]+|https?://\S+|www\.\S+", re.IGNORECASE)
 # Hashtags; words (with inner hyphens and apostrophes); words with digits and the marks
-# that end a phrase (both become a boundary).
+# that end a phrase, commas included (both become a boundary).
 _TOKEN = re.compile(
-    r"#[^\W_][\w-]*|[^\W\d_]+(?:[-'’][^\W\d_]+)*(?![\w])|\w*\d\w*|[.!?;:()\[\]\"“”„«»…|/–—]|\n"
+    r"#[^\W_][\w-]*|[^\W\d_]+(?:[-'’][^\W\d_]+)*(?![\w])|\w*\d\w*|[.,!?;:()\[\]\"“”„«»…|/–—]|\n"
 )
 _SENTENCE_END = frozenset(".!?…:\n")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -123,7 +123,7 @@ def stems(text: str, lang: str | None) -> set[str]:
     return {t.stem for t in tokens(text, lang) if t is not None and t.content}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NameIndex:
     """Watched names as folded word sequences ("lumora brew", "nimbus app"): which tokens
     of a text belong to a name. "App" in "the Nimbus app" is part of a name; in "the app
@@ -135,11 +135,21 @@ class NameIndex:
     def words(self) -> frozenset[str]:
         return frozenset(w for seq in self.sequences for w in seq)
 
+    @functools.cached_property
+    def _by_first(self) -> dict[str, list[tuple[str, ...]]]:
+        out: dict[str, list[tuple[str, ...]]] = {}
+        for seq in self.sequences:  # longest first, as sorted
+            out.setdefault(seq[0], []).append(seq)
+        return out
+
     def marks(self, toks: Sequence[Token | None]) -> list[bool]:
         """Per token: whether it is part of a watched name where it stands."""
         out = [False] * len(toks)
-        for i in range(len(toks)):
-            for seq in self.sequences:
+        starts = self._by_first
+        for i, tok in enumerate(toks):
+            if tok is None or tok.folded not in starts:
+                continue
+            for seq in starts[tok.folded]:
                 span = toks[i : i + len(seq)]
                 if len(span) == len(seq) and all(
                     t is not None and t.folded == w for t, w in zip(span, seq, strict=True)

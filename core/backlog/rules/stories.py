@@ -73,7 +73,8 @@ def plan(fig: Figures, asked: Figures | None, week: KeyWindow | None, *, ours: b
             many = source.intents["question"] >= BLOG_FROM
             return Plan("question", "blog_article" if many else "faq_entry", "question")
     if ours and lead in ("praise", "purchase") and fig.intents[lead] >= MIN_VOICES[lead]:
-        if lead == "praise" and fig.pos >= MOOD * fig.n:
+        # Praise that is rising is best met while it rises: a post on the story (below).
+        if lead == "praise" and fig.pos >= MOOD * fig.n and not rising(week):
             video = fig.reach >= VIDEO_REACH and fig.intents["praise"] >= 20
             return Plan("praise", "short_video" if video else "linkedin_post", "praise")
         if lead == "purchase":
