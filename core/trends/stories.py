@@ -74,6 +74,25 @@ async def story_key(session: AsyncSession, key: str | int) -> str | None:
     return f"topic:{root.id}" if root is not None else None
 
 
+async def story_of_key(
+    session: AsyncSession,
+    key: str,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    share: float = 0.5,
+) -> int | None:
+    """The story a `term:` or `tag:` key is, seen from outside: the one holding `share` of
+    the key's grouped mentions in the window (a rising hashtag is often one story, which
+    should then be shown, suggested and alerted on once); None when it is spread."""
+    inside = await store.stories_of_key(session=session, key=key, since=since, until=until)
+    total = sum(inside.values())
+    if not total:
+        return None
+    root, n = inside.most_common(1)[0]
+    return root if n >= share * total else None
+
+
 @dataclass
 class Story:
     """One story in a period: its name, size, mood, what people want, and an example."""

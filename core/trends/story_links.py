@@ -39,7 +39,8 @@ EVENT_MOOD_SIM = 0.2  # … or this alike and of one mood (`MOOD` of them negati
 MOOD = 0.6
 EVENT_GAP = dt.timedelta(hours=12)  # their peaks this close
 BURST_WINDOW = 24  # hours: a story bursts when its busiest day holds …
-BURST_SHARE = 0.5  # … this share of its mentions …
+BURST_SHARE = 0.5  # … this share of its mentions, or …
+BURST_RATIO = 2.5  # … this many times its mean day (a spike in a story told every day) …
 BURST_MIN = 8  # … and at least this many
 
 
@@ -110,7 +111,7 @@ class Burst:
 
 def peak(hours: Mapping[dt.datetime, int]) -> dt.datetime | None:
     """The middle of a story's busiest `BURST_WINDOW` hours, when they hold most of its
-    mentions (it burst); None for a story told evenly."""
+    mentions or several times its mean day (it burst); None for a story told evenly."""
     if not hours:
         return None
     total = sum(hours.values())
@@ -121,7 +122,8 @@ def peak(hours: Mapping[dt.datetime, int]) -> dt.datetime | None:
         series[int((at - first) / dt.timedelta(hours=1))] += n
     sums = np.convolve(series, np.ones(BURST_WINDOW), mode="valid")
     best = int(np.argmax(sums))
-    if sums[best] < max(BURST_MIN, BURST_SHARE * total):
+    mean_day = total / max(span / BURST_WINDOW, 1.0)
+    if sums[best] < BURST_MIN or sums[best] < min(BURST_SHARE * total, BURST_RATIO * mean_day):
         return None
     return first + dt.timedelta(hours=best + BURST_WINDOW / 2)
 

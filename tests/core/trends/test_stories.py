@@ -14,7 +14,13 @@ from sqlmodel import col
 
 from core.models import Mention
 from core.models_trends import MentionTopic, Topic
-from core.trends.stories import main_stories, story_key, story_label, story_labels
+from core.trends.stories import (
+    main_stories,
+    story_key,
+    story_label,
+    story_labels,
+    story_of_key,
+)
 from tests.fixtures.scenarios.seed import NOW, scenario
 
 pytestmark = pytest.mark.storage
@@ -104,6 +110,10 @@ async def test_velora_german_and_english_of_one_story_are_one_story(velora: Any)
     assert labels[roots["battery"]] == "Akku"
     async with services.sessions() as session:
         tour = await story_label(session, roots["tour"], locale="en")
+        # The rising hashtag is the tour's story seen from outside.
+        week = {"since": NOW - dt.timedelta(days=7), "until": NOW}
+        assert await story_of_key(session, "tag:#veloratour", **week) == roots["tour"]
+        assert await story_of_key(session, "term:velora city", **week) is None  # spread
     assert tour == "#veloratour"
 
 

@@ -84,3 +84,10 @@ def test_a_burst_is_a_day_holding_most_of_a_story() -> None:
         hours=12
     )
     assert peak({T0: 3}) is None  # too few to call a burst
+    # A story told every day bursts when one day holds several times its mean day.
+    daily = {T0 + dt.timedelta(hours=h): 2 for h in range(0, 24 * 15, 2)}  # 24 a day
+    assert peak(daily) is None
+    for h in range(24 * 9, 24 * 10, 2):
+        daily[T0 + dt.timedelta(hours=h)] = 9  # 108 that day
+    centre = peak(daily)
+    assert centre is not None and centre.date() in (dt.date(2026, 12, 10), dt.date(2026, 12, 9))
