@@ -8,8 +8,9 @@ starts nor ends with a function word or a watched name ("Lumora Lieferung" and "
 bei Lumora" say no more than "Lieferung"), and a watched name alone names no story.
 
 Names are nouns where the language lets us tell: in German a word written with a capital
-mid-sentence (learnt from the background as well as the story), in English a word without
-a verb's or adverb's ending. A noun-ending phrase covering enough of a story is preferred
+mid-sentence (learnt from the background as well as the story), in English a phrase that
+follows an article, a possessive or a name ("my delivery", "the water filter") and does not
+end like a verb or adverb. A noun-ending phrase covering enough of a story is preferred
 over an adjective or verb ("Preise" rather than "ärgerlich").
 """
 
@@ -20,8 +21,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from core.trends.words import WEAK, NameIndex, Token, name_index, stems, tokens
+from core.trends.words import DETERMINERS, WEAK, NameIndex, Token, name_index, stems, tokens
 
 MAX_WORDS = 4
 MIN_MEMBERS = 2  # a phrase found in one mention only names nothing
@@ -74,23 +76,37 @@ def _count_capitals(
             (capital if tok.capital else lower)[tok.stem] += 1
 
 
+class _Found(NamedTuple):
+    surface: str  # as written
+    initial: bool  # starts a sentence
+    det: bool  # follows an article, a possessive or a name: a noun phrase (in English)
+
+
 def phrases(
     text: str, lang: str | None, *, names: Collection[str] | NameIndex = ()
 ) -> dict[str, tuple[str, bool]]:
     """Every candidate phrase of a text: its key (stems joined by spaces) → (the phrase as
     written, whether it starts a sentence). `names` are the watched names."""
-    return _phrases(tokens(text, lang), name_index(names))
+    return {
+        k: (f.surface, f.initial)
+        for k, f in _phrases(tokens(text, lang), name_index(names)).items()
+    }
 
 
-def _phrases(toks: Sequence[Token | None], names: NameIndex) -> dict[str, tuple[str, bool]]:
-    found: dict[str, tuple[str, bool]] = {}
+def _phrases(toks: Sequence[Token | None], names: NameIndex) -> dict[str, _Found]:
+    found: dict[str, _Found] = {}
     named = names.marks(toks)
     for i, first in enumerate(toks):
         if first is None or not first.content or named[i]:
             continue
         if first.surface.startswith("#"):
-            found.setdefault(first.stem, (first.surface, False))
+            found.setdefault(first.stem, _Found(first.surface, False, True))
             continue
+        before = toks[i - 1] if i else None
+        # After a name, a noun ("the Velora City battery") rather than a verb in the third
+        # person ("the Lumora Brew keeps …", "… beats …").
+        verb = first.folded.endswith("s") and not first.folded.endswith("ss")
+        det = before is not None and (before.folded in DETERMINERS or (named[i - 1] and not verb))
         span: list[Token] = []
         for j in range(i, min(i + MAX_WORDS, len(toks))):
             tok = toks[j]
@@ -100,7 +116,7 @@ def _phrases(toks: Sequence[Token | None], names: NameIndex) -> dict[str, tuple[
             if not tok.content or named[j] or tok.folded in WEAK:
                 continue  # "Sparziele bei Nimbus" says no more than "Sparziele"
             key = " ".join(t.stem for t in span)
-            found.setdefault(key, (" ".join(t.surface for t in span), first.initial))
+            found.setdefault(key, _Found(" ".join(t.surface for t in span), first.initial, det))
     return found
 
 
@@ -131,6 +147,7 @@ def key_phrase(
     if len(members) < MIN_MEMBERS:
         return None
     counts: Counter[str] = Counter()
+    after_det: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     initial_forms: dict[str, Counter[str]] = defaultdict(Counter)
     capital: Counter[str] = Counter(vocab.capital)
@@ -140,8 +157,9 @@ def key_phrase(
         toks = tokens(text, lang)
         found = _phrases(toks, index)
         counts.update(found.keys())
-        for key, (surface, initial) in found.items():
-            (initial_forms if initial else forms)[key][surface] += 1
+        for key, hit in found.items():
+            (initial_forms if hit.initial else forms)[key][hit.surface] += 1
+            after_det[key] += hit.det
         if lang == "de":
             _count_capitals(toks, capital, lower)
     n = len(members)
@@ -154,9 +172,12 @@ def key_phrase(
             # A stem people write with a capital a fair share of the time is (also) a noun:
             # "Entkalken" beside "entkalken".
             return capital[last] >= NOUN_SHARE * (capital[last] + lower[last]) > 0
+        # English: a noun phrase follows "the", "my", … or a name in a fair share of its
+        # uses ("my delivery", "the water filter"), and does not end like a verb or adverb.
         written = (forms.get(key) or initial_forms[key]).most_common(1)[0][0]
         word = written.rsplit(" ", 1)[-1].lower()
-        return not (len(word) > 4 and _EN_NOT_NOUN.search(word))
+        verbal = len(word) > 4 and _EN_NOT_NOUN.search(word) is not None
+        return not verbal and after_det[key] >= NOUN_SHARE * counts[key]
 
     def score(key: str) -> float:
         coverage = counts[key] / n
@@ -168,6 +189,8 @@ def key_phrase(
     nouns = [k for k in eligible if noun(k) and counts[k] / n >= NOUN_COVERAGE]
     pool = nouns or eligible
     best = min(pool, key=lambda k: (-score(k), k.count(" "), k))
+    if not nouns and " " not in best:
+        return None  # a lone verb or adjective ("Lohnt", "necessary") names nothing
     # A phrase one word longer containing the best one, used by nearly as many, says more.
     longer = [
         k

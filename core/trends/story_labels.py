@@ -71,7 +71,8 @@ def label_story(
         by_language = {lang: found.get(lang, default).text for lang in LABEL_LANGUAGES}
         label = default.text
     else:
-        label = _lead(members[0][0])
+        # What most of them said, in the words of the most repeated mention.
+        label = _lead(Counter(text for text, _, _ in members).most_common(1)[0][0])
         by_language = dict.fromkeys(LABEL_LANGUAGES, label)
     stems = key_stems([(text, lang) for text, lang, _ in members], vocab=vocab, names=names)
     # Hashtags stay out: which tags mark a story is decided per topic, from the group that

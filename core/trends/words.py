@@ -63,9 +63,18 @@ _WEAK_LINES = (
     "monday tuesday wednesday thursday friday saturday sunday januar februar märz april mai",
     "juni juli august september oktober november dezember january february march may june",
     "july october december many much lots few place places way bit viele vieles ever",
-    "stunde stunden minute minuten hour hours minutes",
+    "stunde stunden minute minuten hour hours minutes single worth",
 )
 WEAK = frozenset(fold(w) for w in " ".join(_WEAK_LINES).split())
+# What stands before a noun phrase in English (and German): articles and possessives.
+DETERMINERS = frozenset(
+    fold(w)
+    for w in (
+        "the a an my your our his her their its this that these those no any some every"
+        " der die das den dem des ein eine einen einem einer mein meine meinen meinem"
+        " dein deine unser unsere euer eure ihr ihre sein seine kein keine"
+    ).split()
+)
 _ALGORITHMS = {"de": "german", "en": "english", "fr": "french", "es": "spanish", "it": "italian"}
 _LOCAL = threading.local()
 

@@ -58,13 +58,14 @@ def test_inflections_count_as_one_word_through_the_stemmer() -> None:
 def test_a_watched_name_never_names_a_story_nor_opens_or_closes_its_name() -> None:
     texts = [
         "Die Lumora Brew tropft an der Brühgruppe.",
-        "Meine Lumora Brew tropft schon wieder.",
-        "Lumora Brew tropft, was tun?",
+        "Meine Lumora Brew tropft schon wieder an der Brühgruppe.",
+        "Lumora Brew tropft, die Brühgruppe ist undicht.",
         "Tropft eure Lumora Brew auch?",
     ]
     found = key_phrase(texts, "de", vocab=_vocab(), names=NAMES)
-    assert found is not None
-    assert "Lumora" not in found.text and "Brew" not in found.text
+    assert found is not None and found.text == "Brühgruppe"
+    # Without a noun they share, a lone verb names nothing (the story gets a typical lead).
+    assert key_phrase(texts[3:] * 3, "de", vocab=_vocab(), names=NAMES) is None
     keys = phrases("Lieferung der Lumora Brew", "de", names=NAMES)
     assert all(not text.endswith(("Lumora", "Brew")) for text, _ in keys.values())
     # A name is a name as a whole: "City" on its own is a word like any other.
