@@ -30,6 +30,7 @@ MIN_MEMBERS = 2  # a phrase found in one mention only names nothing
 MIN_COVERAGE = 0.12
 NOUN_COVERAGE = 0.2  # a noun-ending phrase covering this much is preferred to the rest
 NOUN_SHARE = 0.25  # written with a capital mid-sentence this often: a German noun
+ARTICLE_SHARE = 0.15  # after "the", "my", … or a name this often: an English noun phrase
 # Rarer than this (in fewer than 1 in `RARE` background texts) counts as rare enough: beyond
 # it, coverage decides, so a long phrase found once in the background does not win by rarity.
 RARE = 40.0
@@ -177,7 +178,7 @@ def key_phrase(
         written = (forms.get(key) or initial_forms[key]).most_common(1)[0][0]
         word = written.rsplit(" ", 1)[-1].lower()
         verbal = len(word) > 4 and _EN_NOT_NOUN.search(word) is not None
-        return not verbal and after_det[key] >= NOUN_SHARE * counts[key]
+        return not verbal and after_det[key] >= ARTICLE_SHARE * counts[key]
 
     def score(key: str) -> float:
         coverage = counts[key] / n
