@@ -23,7 +23,17 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from core.trends.words import DETERMINERS, WEAK, NameIndex, Token, name_index, stems, tokens
+from core.text import fold
+from core.trends.words import (
+    DETERMINERS,
+    STOPWORDS,
+    WEAK,
+    NameIndex,
+    Token,
+    name_index,
+    stems,
+    tokens,
+)
 
 MAX_WORDS = 4
 MIN_MEMBERS = 2  # a phrase found in one mention only names nothing
@@ -34,6 +44,8 @@ ARTICLE_SHARE = 0.15  # after "the", "my", … or a name this often: an English 
 # Rarer than this (in fewer than 1 in `RARE` background texts) counts as rare enough: beyond
 # it, coverage decides, so a long phrase found once in the background does not win by rarity.
 RARE = 40.0
+# A German adjective before its noun ends like this ("ölige", "kaputten", "neues").
+_DE_ADJECTIVE = ("e", "en", "er", "es", "em")
 # English words with these endings are mostly verbs or adverbs ("thrilled", "lovely").
 _EN_NOT_NOUN = re.compile(r"(?:ed|ly|ing)$")
 
@@ -171,8 +183,17 @@ def key_phrase(
             return True
         if lang == "de":
             # A stem people write with a capital a fair share of the time is (also) a noun:
-            # "Entkalken" beside "entkalken".
-            return capital[last] >= NOUN_SHARE * (capital[last] + lower[last]) > 0
+            # "Entkalken" beside "entkalken". A longer name opens with a noun or an
+            # adjective ("ölige Bohnen"), not with a verb ("zeigt ständig den Fehler").
+            words = (forms.get(key) or initial_forms[key]).most_common(1)[0][0].split(" ")
+            first, inner = words[0], words[1:-1]
+            linked = any(fold(w) in STOPWORDS for w in inner)  # "Essig oder Zitronensäure"
+            opens = (
+                len(words) == 1
+                or first[:1].isupper()
+                or (first.endswith(_DE_ADJECTIVE) and not linked)
+            )
+            return opens and capital[last] >= NOUN_SHARE * (capital[last] + lower[last]) > 0
         # English: a noun phrase follows "the", "my", … or a name in a fair share of its
         # uses ("my delivery", "the water filter"), and does not end like a verb or adverb.
         written = (forms.get(key) or initial_forms[key]).most_common(1)[0][0]

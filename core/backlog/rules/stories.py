@@ -45,6 +45,7 @@ THEIRS = 0.5  # a story naming a competitor in this share (and us rarely) is the
 MOOD = 0.4  # complaints need this share negative, praise this share positive
 ANGRY = 0.5  # questions asked mostly in anger are complaints
 MAX_ITEMS = 8
+UNANSWERABLE = ("news",)  # places where a complaint is reported, not made
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ async def suggest_stories(ctx: RuleContext) -> list[Suggestion]:
         chosen = plan(fig, asked, ctx.story_trends.get(f"topic:{root}"), ours=ours)
         if chosen is None:
             continue
+        if chosen.kind == "complaint" and place(fig, chosen.intent)[0] in UNANSWERABLE:
+            continue  # complaints reported in the news are not answered under the article
         source = asked if chosen.kind == "question" and asked else fig
         out.append(await _suggestion(ctx, root, source, chosen))
     for root, asked in ctx.story_fortnight.items():
