@@ -25,7 +25,8 @@ from core.storage import stories as store
 from core.text import fold
 
 MAIN_LIMIT = 5
-MIN_STORY = 5  # mentions in the period before a story is worth a line
+MIN_STORY = 5  # mentions in the period before a story is worth a line …
+MIN_SHARE = 0.005  # … and this share of the period's mentions in stories
 GROWTH_CAP = 3.0  # a new or fast-growing story counts at most 4× its size in the ranking
 INTENTS = ("complaint", "question", "praise", "purchase")
 LEADING = 0.4  # a share at which an intent leads a story over "other"
@@ -166,7 +167,9 @@ async def main_stories(
     mention that shows it best in the channel's language."""
     figs = await store.figures(session=session, since=since, until=until)
     prev = await store.sizes(session=session, since=prev_since, until=since) if prev_since else {}
-    big = [f for f in figs.values() if f.n >= min_n]
+    # A story of a dozen mentions in a week of thousands is not one of the week's stories.
+    floor = max(min_n, MIN_SHARE * sum(f.n for f in figs.values()))
+    big = [f for f in figs.values() if f.n >= floor]
     roots = await store.roots(session=session, ids=[f.root for f in big])
     found = [
         Story(
