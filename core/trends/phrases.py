@@ -16,6 +16,7 @@ over an adjective or verb ("Preise" rather than "ärgerlich").
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -40,6 +41,7 @@ MIN_MEMBERS = 2  # a phrase found in one mention only names nothing
 MIN_COVERAGE = 0.12
 NOUN_COVERAGE = 0.2  # a noun-ending phrase covering this much is preferred to the rest
 NOUN_SHARE = 0.25  # written with a capital mid-sentence this often: a German noun
+COMPOUND_MIN = 5  # a German stem this long also counts inside compounds that start with it
 ARTICLE_SHARE = 0.15  # after "the", "my", … or a name this often: an English noun phrase
 # Rarer than this (in fewer than 1 in `RARE` background texts) counts as rare enough: beyond
 # it, coverage decides, so a long phrase found once in the background does not win by rarity.
@@ -160,6 +162,7 @@ def key_phrase(
     if len(members) < MIN_MEMBERS:
         return None
     counts: Counter[str] = Counter()
+    member_stems: list[set[str]] = []
     after_det: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     initial_forms: dict[str, Counter[str]] = defaultdict(Counter)
@@ -175,7 +178,10 @@ def key_phrase(
             after_det[key] += hit.det
         if lang == "de":
             _count_capitals(toks, capital, lower)
+            member_stems.append({t.stem for t in toks if t is not None and t.content})
     n = len(members)
+    if lang == "de":
+        _count_compounds(counts, member_stems)
 
     def noun(key: str) -> bool:
         last = key.rsplit(" ", 1)[-1]
@@ -224,6 +230,27 @@ def key_phrase(
     if longer:
         best = max(longer, key=lambda k: (counts[k], score(k), k))
     return Phrase(_shown(best, forms, initial_forms, lang, noun(best)), best, counts[best] / n)
+
+
+def _count_compounds(counts: Counter[str], member_stems: Sequence[set[str]]) -> None:
+    """German compounds: a member with "Liefertermin" or "Lieferverzug" tells of
+    "Lieferung" too (stem "liefer"): a one-word stem covers the members with a word that
+    starts with it. The stemmer does not split compounds; the prefix stands in for that."""
+    where: dict[str, set[int]] = defaultdict(set)
+    for i, found in enumerate(member_stems):
+        for stem in found:
+            where[stem].add(i)
+    ordered = sorted(where)
+    for key in [k for k in counts if " " not in k and not k.startswith("#")]:
+        if len(key) < COMPOUND_MIN:
+            continue
+        start = bisect.bisect_left(ordered, key)
+        holders: set[int] = set()
+        for stem in ordered[start:]:
+            if not stem.startswith(key):
+                break
+            holders |= where[stem]
+        counts[key] = max(counts[key], len(holders))
 
 
 def _shown(

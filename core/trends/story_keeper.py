@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 BACKGROUND = 1500  # recent mentions a key phrase must stand out of
 BACKGROUND_AGE = dt.timedelta(hours=12)  # how long their frequencies are reused
 SAMPLE = 200  # newest mentions of a story read to name it
-RELABEL_GROWTH = 1.5  # a story is renamed once it has grown by half
+RELABEL_GROWTH = 1.5  # a story is renamed once it has grown by half …
+SETTLED_GROWTH = 1.2  # … or by a fifth, when the job has caught up (its names settle)
 PEAK_SPAN = dt.timedelta(days=15)  # the hours a story's burst is looked for in
 
 
@@ -147,8 +148,10 @@ class StoryKeeper:
         *,
         names: Collection[str],
         limit: int | None = None,
+        growth: float = RELABEL_GROWTH,
     ) -> int:
-        """Rename the stories that grew most since they were named (at most `limit`)."""
+        """Rename the stories that grew most since they were named (by `growth`; at most
+        `limit` of them)."""
         sizes: dict[int, int] = {}
         for topic in topics:
             sizes[root_of(topic)] = sizes.get(root_of(topic), 0) + topic.size
@@ -156,7 +159,7 @@ class StoryKeeper:
         due = [
             (sizes[r] / max(t.labelled_size, 1), r)
             for r, t in roots.items()
-            if sizes.get(r, 0) >= max(RELABEL_GROWTH * t.labelled_size, 1)
+            if sizes.get(r, 0) >= max(growth * t.labelled_size, t.labelled_size + 1)
         ]
         by_id = {t.id: t for t in topics}
         done = 0

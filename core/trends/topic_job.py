@@ -30,7 +30,14 @@ from core.models_trends import Topic
 from core.storage import counts, watch
 from core.storage import topics as store
 from core.trends import story_links, topics
-from core.trends.story_keeper import StoryKeeper, apply_labels, root_of, story_points
+from core.trends.story_keeper import (
+    RELABEL_GROWTH,
+    SETTLED_GROWTH,
+    StoryKeeper,
+    apply_labels,
+    root_of,
+    story_points,
+)
 from core.trends.story_links import StoryPoint
 from core.trends.topics import Embedder, Vectors
 
@@ -280,7 +287,11 @@ class TopicJob:
             )
             if caught_up or periodic:
                 await self.keeper.relabel(
-                    session, active, names=named, limit=None if caught_up else RELABEL_PER_RUN
+                    session,
+                    active,
+                    names=named,
+                    limit=None if caught_up else RELABEL_PER_RUN,
+                    growth=SETTLED_GROWTH if caught_up else RELABEL_GROWTH,
                 )
         result.merged = len(absorbed)
         result.grouped = len(tally)
