@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.models_trends import Topic
 from core.storage import counts
 from core.storage import topics as store
+from core.text import fold
 from core.trends import story_links
 from core.trends.phrases import Vocabulary, vocabulary
 from core.trends.story_labels import StoryLabels, label_story
@@ -57,6 +58,8 @@ def story_points(topics: Sequence[Topic]) -> dict[int, StoryPoint]:
         if point is None:
             point = points[root] = StoryPoint(root, np.zeros_like(centroid), 0.0)
         point.absorb(centroid, float(topic.size), story_links.tags_of(terms_of(topic)))
+        if topic.story_id is None:
+            point.names |= {fold(n) for n in (topic.label_de, topic.label_en) if n}
     return points
 
 
@@ -173,7 +176,7 @@ class StoryKeeper:
             session.add(root)
             # A topic that has grown may now show the hashtag that marks its story (a new
             # group is often too small to tell): each topic judged on its own mentions.
-            for topic_id, tags in _topic_tags(members).items():
+            for topic_id, tags in _topic_tags(members, by_id).items():
                 tagged = by_id.get(topic_id)
                 if tagged is not None and not tags <= story_links.tags_of(terms_of(tagged)):
                     add_tags(tagged, tags)
@@ -182,13 +185,27 @@ class StoryKeeper:
         return done
 
 
-def _topic_tags(members: Sequence[store.Member]) -> dict[int, set[str]]:
-    """The hashtags that mark each topic, judged on its members among `members`."""
+def _topic_tags(
+    members: Sequence[store.Member], topics: Mapping[int | None, Topic]
+) -> dict[int, set[str]]:
+    """The hashtags that mark each topic, judged on its members among `members` — and on
+    its whole size: a topic about cappuccino whose newest posts carry a hot tag is not the
+    tag's story."""
     by_topic: dict[int, list[tuple[str, ...]]] = {}
     for member in members:
         by_topic.setdefault(member.topic_id, []).append(member.hashtags)
-    found = {t: story_links.marking_tags(tags) for t, tags in by_topic.items()}
-    return {t: tags for t, tags in found.items() if tags}
+    found: dict[int, set[str]] = {}
+    for topic_id, tags in by_topic.items():
+        topic = topics.get(topic_id)
+        size = max(len(tags), topic.size if topic is not None else 0)
+        marking = {
+            tag
+            for tag in story_links.marking_tags(tags)
+            if sum(tag in t for t in tags) >= story_links.TAG_SHARE * size
+        }
+        if marking:
+            found[topic_id] = marking
+    return found
 
 
 def add_tags(topic: Topic, tags: set[str]) -> None:

@@ -13,6 +13,9 @@ same hours (most of their mentions in one day, the peaks within `EVENT_GAP`) are
 when they are alike (`EVENT_SIM`), or somewhat alike (`EVENT_MOOD_SIM`) and of one mood
 (both mostly negative, or both mostly positive).
 
+Two related stories (`EVENT_SIM`) that have come to the same name ("Fehler" and "Fehler")
+are one story too: a reader could not tell them apart.
+
 A story's centroid is the size-weighted mean of its topics' centroids, so a story grows by
 what it is mostly about and one odd topic does not pull the next ones in (no chaining).
 """
@@ -52,6 +55,7 @@ class StoryPoint:
     total: Vectors  # Σ centroid × size over the story's topics
     size: float
     tags: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # its labels, folded
 
     def direction(self) -> Vectors:
         return normalise(self.total[None, :])[0]
@@ -156,9 +160,11 @@ def merges(
             a, b = bursts[i], bursts[j]
             together = a is not None and b is not None and abs(a.at - b.at) <= EVENT_GAP
             one_mood = together and a is not None and b is not None and a.mood() == b.mood() != ""
+            named_alike = bool(keep.names & other.names) and sims[i, j] >= EVENT_SIM
             if (
                 sims[i, j] >= threshold
                 or keep.tags & other.tags
+                or named_alike
                 or (together and sims[i, j] >= EVENT_SIM)
                 or (one_mood and sims[i, j] >= EVENT_MOOD_SIM)
             ):

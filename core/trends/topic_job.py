@@ -56,6 +56,7 @@ TAGGED = 0.3  # a tagged mention joins its tag's story when this close to one of
 # runs and whenever a run has caught up (its batch was not full).
 EVENT_EVERY = 10
 RELABEL_PER_RUN = 8  # stories renamed by a run that has not caught up yet
+SETTLE_ROUNDS = 10
 
 
 @dataclass
@@ -128,8 +129,32 @@ class TopicJob:
             total.merged += result.merged
             total.keys |= result.keys
             if result.seen < self.batch:
+                total.merged += await self.settle()
                 break
         return total
+
+    async def settle(self, *, rounds: int = SETTLE_ROUNDS) -> int:
+        """Merge stories until none is left to merge (each pass merges a story once), and
+        rename what changed: a backlog worked off at once ends with its stories whole."""
+        merged = 0
+        now = self.clock()
+        for _ in range(rounds):
+            async with session_scope(self.sessions) as session:
+                active = await store.active_topics(session=session, since=now - RECENT)
+                moved = await self.keeper.merge(session, active, now=now, events=True)
+                if moved:
+                    entities = [
+                        row.term
+                        for row in await watch.list_terms(session=session)
+                        if row.kind in ENTITY_KINDS
+                    ]
+                    await self.keeper.relabel(
+                        session, active, names=entities, growth=SETTLED_GROWTH
+                    )
+            merged += len(moved)
+            if not moved:
+                break
+        return merged
 
     async def run(self) -> RunResult:
         """Group the next batch of new mentions; returns what it did."""
@@ -201,7 +226,10 @@ class TopicJob:
             sims = centroids @ row.vector
             best = int(np.argmax(sims))
             story = next((marked[t] for t in row.hashtags if t in marked), None)
-            if story is not None and roots[best] != story:
+            # The tag decides only for a mention no topic claims: a tag that rides on
+            # another story's posts (#deliveryfail on delivery complaints) must not pull
+            # them out of it.
+            if story is not None and roots[best] != story and sims[best] < self.assign:
                 inside = np.where(roots == story, sims, -np.inf)
                 tagged = int(np.argmax(inside))
                 if inside[tagged] >= TAGGED:
