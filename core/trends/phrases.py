@@ -39,6 +39,7 @@ from core.trends.words import (
 MAX_WORDS = 4
 MIN_MEMBERS = 2  # a phrase found in one mention only names nothing
 MIN_COVERAGE = 0.12
+TAG_COVERAGE = 0.6
 NOUN_COVERAGE = 0.2  # a noun-ending phrase covering this much is preferred to the rest
 NOUN_SHARE = 0.25  # written with a capital mid-sentence this often: a German noun
 COMPOUND_MIN = 5  # a German stem this long also counts inside compounds that start with it
@@ -211,7 +212,13 @@ def key_phrase(
         coverage = counts[key] / n
         return coverage * coverage * vocab.rarity(key, counts[key], n)
 
-    eligible = [k for k, c in counts.items() if c >= MIN_MEMBERS and c / n >= MIN_COVERAGE]
+    # A hashtag names a story only when it marks it (#lumoralatteart), not when it rides on
+    # some of its posts (#lumora, #kaffeeliebe).
+    eligible = [
+        k
+        for k, c in counts.items()
+        if c >= MIN_MEMBERS and c / n >= (TAG_COVERAGE if k.startswith("#") else MIN_COVERAGE)
+    ]
     if not eligible:
         return None
     nouns = [k for k in eligible if noun(k) and counts[k] / n >= NOUN_COVERAGE]

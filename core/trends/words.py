@@ -64,7 +64,7 @@ _WEAK_LINES = (
     "juni juli august september oktober november dezember january february march may june",
     "july october december many much lots few place places way bit viele vieles ever",
     "stunde stunden minute minuten hour hours minutes single worth frage fragen question",
-    "questions hilfe help",
+    "questions hilfe help pro profi",
 )
 WEAK = frozenset(fold(w) for w in " ".join(_WEAK_LINES).split())
 # What stands before a noun phrase in English (and German): articles and possessives.

@@ -45,7 +45,7 @@ THEIRS = 0.5  # a story naming a competitor in this share (and us rarely) is the
 MOOD = 0.4  # complaints need this share negative, praise this share positive
 ANGRY = 0.5  # questions asked mostly in anger are complaints
 MAX_ITEMS = 8
-UNANSWERABLE = ("news",)  # places where a complaint is reported, not made
+UNANSWERABLE = ("news", "blog")  # where a complaint is reported or reviewed, not made
 
 
 @dataclass(frozen=True)
