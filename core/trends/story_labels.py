@@ -71,9 +71,13 @@ def label_story(
         by_language = {lang: found.get(lang, default).text for lang in LABEL_LANGUAGES}
         label = default.text
     else:
-        # What most of them said, in the words of the most repeated mention.
+        # What most of them said, in the words of the most repeated mention (in each
+        # language, where there is one in it).
         label = _lead(Counter(text for text, _, _ in members).most_common(1)[0][0])
-        by_language = dict.fromkeys(LABEL_LANGUAGES, label)
+        by_language = {}
+        for lang in LABEL_LANGUAGES:
+            said = Counter(text for text, mlang, _ in members if _lang(mlang) == lang)
+            by_language[lang] = _lead(said.most_common(1)[0][0]) if said else label
     stems = key_stems([(text, lang) for text, lang, _ in members], vocab=vocab, names=names)
     # Hashtags stay out: which tags mark a story is decided per topic, from the group that
     # made it, not from a story's newest mentions.
