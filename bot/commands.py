@@ -18,6 +18,9 @@ from core import db as coredb
 from handlers.context import Services
 
 log = logging.getLogger("bot")
+# An import of up to this many new mentions is grouped into stories before the command ends;
+# a larger one is left to the running bot (a million rows would keep the import busy).
+IMPORT_GROUPING_LIMIT = 50_000
 
 
 async def _services(
@@ -113,6 +116,8 @@ async def import_file(
         result = await do_import(
             services, path=path, source=source, mapping=mapping, fmt=fmt, progress=progress
         )
+        if 0 < result.new <= IMPORT_GROUPING_LIMIT:
+            await group_topics(services)
     except FileImportError as exc:
         print(f"python -m bot import: {exc}", file=sys.stderr)
         return 2
@@ -125,6 +130,23 @@ async def import_file(
         f"{result.dropped} dropped, {result.invalid} invalid"
     )
     return 0
+
+
+async def group_topics(services: Services) -> None:
+    """Group newly stored mentions into topics and stories now, so that a brief or a backlog
+    asked right after an import or a demo reset tells their stories (the running bot does
+    this every minute)."""
+    from core.trends.topic_job import TopicJob
+    from core.trends.topics import SentenceEncoder
+
+    job = TopicJob(services.sessions, SentenceEncoder(), clock=lambda: services.clock())
+    done = await job.catch_up()
+    log.info(
+        "topics: %d mentions seen, %d grouped into stories (%d new topics)",
+        done.seen,
+        done.grouped,
+        done.new_topics,
+    )
 
 
 async def evaluate(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -164,6 +186,7 @@ async def db(settings: Settings, action: str, target: str) -> int:
     services = await _services(settings)
     try:
         removed, stored = await reset_demo(services)
+        await group_topics(services)
     finally:
         await close_services(services)
     print(f"demo data reset: {removed} synthetic mentions removed, {stored} seeded")

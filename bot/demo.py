@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from core.db import session_scope
 from core.models import JobClaim
 from core.storage import claims
+from core.storage import topics as topic_store
 from handlers.context import Services
 
 log = logging.getLogger(__name__)
@@ -83,5 +84,8 @@ async def reset_demo(services: Services) -> tuple[int, int]:
         )
     async with session_scope(services.sessions) as session:
         await rebuild_counts(session=session)
+        # The stories of the removed mentions go with them; those of the rest keep counting.
+        await topic_store.forget_missing(session=session)
+        await topic_store.recount(session=session)
     stored = await seed_once(services)
     return removed, stored

@@ -18,6 +18,10 @@ Planted events, so that trends, alerts and briefs have something to find (times 
   answers in their threads;
 - Kaffeeko's volume falls to ~40 % in the last 7 days (`KAFFEEKO_DROP_*`).
 
+Every dated phrase fits the moment its post is published: a month ahead is a month after
+the post, "Classic Monday" is said on Mondays, "this morning" after the morning began, the
+planted tag's "day two" on its second day (`_MONTHS`, `_TIMES`, `_ONLY_WHEN`).
+
 Each item carries its ground truth in `extra` (`demo_topic`, `demo_sentiment`, `demo_kind`)
 for tests and evaluations; the pipeline does not read it and analyses the text itself.
 """
@@ -129,7 +133,6 @@ def _lines(block: str) -> list[str]:
 _VOCAB: dict[str, dict[str, list[str]]] = {
     "de": {
         "drink": ["Espresso", "Cappuccino", "Flat White", "Lungo", "Cortado", "Latte Macchiato"],
-        "time": ["Heute Morgen", "Gestern Abend", "Heute früh", "Vorhin", "Am Sonntag"],
         "city": ["Hamburg", "Leipzig", "Köln", "München", "Freiburg", "Bremen", "Dresden"],
         "feature_brew": ["Der Milchschäumer", "Die Brühgruppe", "Das Display", "Die Dampflanze",
                          "Die Pumpe", "Der Wassertank"],
@@ -137,22 +140,51 @@ _VOCAB: dict[str, dict[str, list[str]]] = {
                  "Bohnen aus Brasilien", "einen Guatemala von der Rösterei um die Ecke"],
         "dur": ["seit zwei Wochen", "seit zehn Tagen", "seit über einer Woche",
                 "seit drei Wochen", "seit 12 Tagen"],
-        "weekday": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
-        "month": ["März", "April", "Mai", "September", "Oktober"],
     },
     "en": {
         "drink": ["espresso", "cappuccino", "flat white", "lungo", "cortado", "latte"],
-        "time": ["this morning", "last night", "earlier today", "on Sunday", "just now"],
         "city": ["London", "Manchester", "Dublin", "Berlin", "Amsterdam", "Vienna"],
         "feature_brew": ["milk frother", "group head", "display", "steam wand", "pump",
                          "water tank"],
         "bean": ["an Ethiopian natural", "a light Kenyan", "a dark roast", "Brazilian beans",
                  "a Guatemalan from my local roaster"],
         "dur": ["two weeks", "ten days", "over a week", "three weeks", "12 days"],
-        "weekday": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-        "month": ["March", "April", "May", "September", "October"],
     },
 }  # fmt: skip
+# Words of the calendar. Every dated phrase fits the moment its post is published (the demo
+# is generated relative to `now`): a month ahead is a month after the post ("due in March"
+# in December), a weekday a delivery was due is one of the days before it, "this morning"
+# is said after the morning began, "Classic Monday" only on a Monday. Conditions by name,
+# so that the templates can move to data files with them (see `_Writer.fits`).
+_MONTHS = {
+    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}  # fmt: skip
+_WEEKDAYS = {
+    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+_MONTHS_AHEAD = (1, 5)  # {month}: from next month to five months on
+_DAYS_BEFORE = (1, 5)  # {weekday}: a day from yesterday to five days before (no Sundays)
+# {time}: (phrase, when it may be said)
+_TIMES: dict[str, list[tuple[str, str]]] = {
+    "de": [("heute Morgen", "daytime"), ("gestern Abend", "always"), ("heute früh", "daytime"),
+           ("vorhin", "always"), ("am Sonntag", "not_sunday")],
+    "en": [("this morning", "daytime"), ("last night", "always"), ("earlier today", "daytime"),
+           ("on Sunday", "not_sunday"), ("just now", "always")],
+}  # fmt: skip
+# Templates that name their own moment, by a phrase they contain, and when they may be used.
+_ONLY_WHEN: dict[str, str] = {
+    "Sonntagmorgen": "sunday_morning",
+    "Sunday morning": "sunday_morning",
+    "Montag eben": "monday",
+    "Classic Monday": "monday",
+    "Tag zwei": "tag_day_two",
+    "day two": "tag_day_two",
+    "seit gestern Abend": "tag_since_last_night",
+}
 _NAMES: dict[str, list[str]] = {
     "brew": ["Lumora Brew"] * 8 + ["LumoraBrew", "Brew One"],
     "mill": ["Lumora Mill"] * 9 + ["LumoraMill"],
@@ -1027,6 +1059,8 @@ class _Writer:
     def __init__(self, rng: random.Random, hours: int) -> None:
         self.rng = rng
         self.hours = hours
+        self.local = dt.datetime(2000, 1, 1, 12, tzinfo=_ZONE)  # the current item's local time
+        self.age = 0.0
         self.recent: dict[str, deque[_Post]] = {}
         self.people = {lang: _people(rng, lang, 1200) for lang in ("de", "en")}
         # Zipf-like activity: a few people post a lot, most post once or twice.
@@ -1043,6 +1077,8 @@ class _Writer:
 
     def item(self, i: int, topic: str, seconds: int, published: dt.datetime) -> RawMention:
         rng = self.rng
+        self.local = published.replace(tzinfo=dt.UTC).astimezone(_ZONE)
+        self.age = self.hours - seconds / 3600  # hours before `now`
         draft = self._derived(topic, seconds) or self._original(topic, seconds)
         source = draft.source
         author = self._author(source, draft.lang)
@@ -1225,7 +1261,22 @@ class _Writer:
         key = "competitor" if topic in ("kaffeeko", "beanbox") else topic
         if key == "competitor":
             ctx.setdefault("comp", self.rng.choice(_NAMES[topic]))
-        return self._fill(self.rng.choice(_T[key][sentiment][lang]), lang, ctx)
+        pool = [t for t in _T[key][sentiment][lang] if self.fits(_when(t))]
+        return self._fill(self.rng.choice(pool), lang, ctx)
+
+    def fits(self, when: str) -> bool:
+        """Whether a phrase with this condition may be said at the current item's time."""
+        hour, day = self.local.hour, self.local.weekday()
+        tag_hours = HASHTAG_RISE.total_seconds() / 3600 - self.age  # since the tag began
+        return {
+            "always": True,
+            "daytime": hour >= 9,
+            "not_sunday": day != 6,
+            "monday": day == 0,
+            "sunday_morning": day == 6 and 7 <= hour < 14,
+            "tag_day_two": tag_hours >= 24,
+            "tag_since_last_night": tag_hours >= 12,
+        }[when]
 
     def _decorate(self, text: str, topic: str, sentiment: str, lang: str, source: str) -> str:
         """Emoji and hashtags, mostly on the microblogs, where people use them."""
@@ -1243,8 +1294,14 @@ class _Writer:
         return text
 
     def _fill(self, template: str, lang: str, ctx: dict[str, str]) -> str:
-        """Fill {slots}; a slot keeps its value within one item (title and text agree)."""
-        return _SLOT.sub(lambda m: self._value(m.group(1), lang, ctx), template)
+        """Fill {slots}; a slot keeps its value within one item (title and text agree). A
+        value that opens the sentence gets a capital ("Gestern Abend …", "… gestern Abend")."""
+
+        def value(match: re.Match[str]) -> str:
+            text = self._value(match.group(1), lang, ctx)
+            return text[:1].upper() + text[1:] if match.start() == 0 else text
+
+        return _SLOT.sub(value, template)
 
     def _value(self, name: str, lang: str, ctx: dict[str, str]) -> str:
         if name not in ctx:
@@ -1259,6 +1316,17 @@ class _Writer:
                 ctx[name] = rng.choice(_NAMES[name])
             elif name in _NUMBERS:
                 ctx[name] = str(rng.randint(*_NUMBERS[name]))
+            elif name == "month":
+                ahead = rng.randint(*_MONTHS_AHEAD)
+                ctx[name] = _MONTHS[lang][(self.local.month - 1 + ahead) % 12]
+            elif name == "weekday":
+                days = [
+                    (self.local - dt.timedelta(days=d)).weekday()
+                    for d in range(_DAYS_BEFORE[0], _DAYS_BEFORE[1] + 1)
+                ]
+                ctx[name] = _WEEKDAYS[lang][rng.choice([d for d in days if d != 6])]
+            elif name == "time":
+                ctx[name] = rng.choice([p for p, when in _TIMES[lang] if self.fits(when)])
             else:
                 ctx[name] = rng.choice(_VOCAB[lang][name])
         return ctx[name]
@@ -1270,6 +1338,11 @@ class _Writer:
         if source in _OUTLETS:
             return self.outlets[(source, rng.choice(_OUTLETS[source][lang]))]
         return rng.choices(self.people[lang], cum_weights=self.people_cum[lang])[0]
+
+
+def _when(template: str) -> str:
+    """The condition a template names its moment with (`_ONLY_WHEN`), or "always"."""
+    return next((when for mark, when in _ONLY_WHEN.items() if mark in template), "always")
 
 
 def _people(rng: random.Random, lang: str, count: int) -> list[_Author]:

@@ -96,13 +96,26 @@ class AlertFeedback(SQLModel, table=True):
 
 
 class Topic(SQLModel, table=True):
-    """A group of mentions with one meaning, in any language; labelled by its top terms."""
+    """A group of mentions with one meaning, in any language (migrations 0005, 0010_stories).
+
+    Topics that tell one story point to the story's first topic (`story_id`; None on that
+    first topic, the story's root). The root carries the story's labels: `label` in the
+    language most of its mentions use, `label_de` and `label_en` for a channel's language,
+    and in `terms` the story's key stems (JSON list) that pick its representative mention.
+    """
 
     __tablename__ = "topic"
-    __table_args__ = (Index("ix_topic_last_seen", "last_seen_at"),)
+    __table_args__ = (
+        Index("ix_topic_last_seen", "last_seen_at"),
+        Index("ix_topic_story", "story_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    story_id: int | None = None
     label: str = Field(max_length=255)
+    label_de: str | None = Field(default=None, max_length=255)
+    label_en: str | None = Field(default=None, max_length=255)
+    labelled_size: int = 0  # the story's size when it was last labelled
     terms: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     # The mean embedding (float32, L2-normalised) that new mentions are compared with.
     centroid: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

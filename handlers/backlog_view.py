@@ -159,6 +159,10 @@ _EVIDENCE_KEYS = {
         "cohesion",
         "negative_share",
         "usual_negative_share",
+        "complaint",
+        "question",
+        "praise",
+        "purchase",
     )
 }
 

@@ -16,8 +16,10 @@ from core.trends.brief import BriefFigures, Point, gather
 from core.trends.chart import ChartText, png_chart, text_chart
 from core.trends.movers import KINDS, Mover
 from core.trends.period import Period, parse_period
+from core.trends.stories import main_stories
 from core.trends.summary import since, summarise
 from handlers.args import UsageError, parse
+from handlers.brief_stories import story_items
 from handlers.context import Context
 from handlers.mentions import mention_item
 from handlers.registry import action, command
@@ -58,6 +60,13 @@ async def brief_reply(ctx: Context, period_text: str | None) -> Reply:
             settings=ctx.services.settings,
             now=ctx.now(),
         )
+        stories = await main_stories(
+            session,
+            since=period.start,
+            until=period.end,
+            prev_since=period.prev_start if figures.comparable else None,
+            locale=ctx.locale,
+        )
     # The chart is drawn in a worker thread, so the event loop keeps serving, and after the
     # queries rather than beside them: two threads taking turns at the interpreter would slow
     # both. A model, when configured, writes the summary meanwhile (it waits on the network).
@@ -69,7 +78,11 @@ async def brief_reply(ctx: Context, period_text: str | None) -> Reply:
         title=t("trends.brief.title", period=fmt.span(t, period.span)),
         sections=_sections(ctx, figures, summary),
         facts=_facts(ctx, figures),
-        items=[*_top_items(ctx, figures.top), *_open_items(ctx, figures.open)],
+        items=[
+            *story_items(ctx, stories, comparable=figures.comparable),
+            *_top_items(ctx, figures.top),
+            *_open_items(ctx, figures.open),
+        ],
         actions=[
             Action("trends.brief", t("trends.brief.button", period=p), p)
             for p in PERIOD_BUTTONS

@@ -114,7 +114,7 @@ class Risk:
 
 def _count_key(item: BacklogItem) -> str | None:
     key = item.topic_key.split("|", 1)[0]
-    return key if key.startswith(("term:", "tag:")) else None
+    return key if key.startswith(("term:", "tag:", "topic:")) else None
 
 
 async def fading(

@@ -123,11 +123,17 @@ async def window_figures(
     end: dt.datetime,
     shifts: Sequence[dt.timedelta] = WEEKS,
     blocks: int = 7,
+    history_from: dt.datetime | None = None,
 ) -> dict[str, KeyWindow]:
-    """`compare` over the count rows of every key with one of the prefixes."""
+    """`compare` over the count rows of every key with one of the prefixes. The history
+    begins at the first counted hour, or at `history_from` when that is later (story keys:
+    mentions are grouped into stories only from when the topic job began)."""
     earliest = start - max(shifts, default=dt.timedelta(0))
     rows = await count_rows(session=session, prefixes=prefixes, since=earliest, until=end)
-    history_from = await first_bucket(session=session)
+    first = await first_bucket(session=session)
+    if history_from is not None and (first is None or history_from > first):
+        first = history_from
+    history_from = first
     return compare(
         rows, start=start, end=end, shifts=shifts, history_from=history_from, blocks=blocks
     )

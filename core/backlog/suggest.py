@@ -12,12 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.backlog.rising import window_figures
 from core.backlog.rules import RuleContext
 from core.backlog.rules.competitors import suggest_competitor_moves
+from core.backlog.rules.stories import FORTNIGHT, suggest_stories
 from core.backlog.rules.trends import WINDOW, suggest_trends
-from core.backlog.rules.voices import COMPLAINTS, QUESTIONS, suggest_voices
 from core.backlog.suggestion import Suggestion
 from core.i18n import Translator
-from core.storage import watch
-from core.storage.backlog import closed_since, open_by_fingerprint
+from core.storage import stories, watch
+from core.storage.backlog import closed_since, open_by_fingerprint, open_story_items
+from core.trends.stories import story_labels, topic_id
 
 log = logging.getLogger(__name__)
 # A suggestion finished or dropped this recently is not proposed again.
@@ -25,18 +26,9 @@ COOLDOWN = dt.timedelta(days=14)
 Rule = Callable[[RuleContext], Awaitable[list[Suggestion]]]
 
 
-async def _questions(ctx: RuleContext) -> list[Suggestion]:
-    return await suggest_voices(ctx, QUESTIONS)
-
-
-async def _complaints(ctx: RuleContext) -> list[Suggestion]:
-    return await suggest_voices(ctx, COMPLAINTS)
-
-
 RULES: dict[str, Rule] = {
+    "stories": suggest_stories,
     "trends": suggest_trends,
-    "questions": _questions,
-    "complaints": _complaints,
     "competitors": suggest_competitor_moves,
 }
 
@@ -61,11 +53,23 @@ async def rule_context(
         if canonical not in names or term.normalized == canonical:
             names[canonical] = term.term
     competitors = {t.canonical or t.normalized for t in terms if t.kind == "competitor"}
+    ours = {t.canonical or t.normalized for t in terms if t.kind in ("brand", "product")}
     brand_names = {t.normalized for t in terms if t.kind == "brand"}
     brand_words = frozenset(brand_names | {w for n in brand_names for w in n.split()})
     week = await window_figures(
         session=session, prefixes=("term:", "tag:"), start=now - WINDOW, end=now
     )
+    story_week = await stories.figures(session=session, since=now - WINDOW, until=now)
+    story_fortnight = await stories.figures(session=session, since=now - FORTNIGHT, until=now)
+    # Stories exist only since the topic job began: their history starts there.
+    story_trends = await window_figures(
+        session=session,
+        prefixes=("topic:",),
+        start=now - WINDOW,
+        end=now,
+        history_from=await stories.first_counted(session=session),
+    )
+    roots = set(story_week) | set(story_fortnight)
     return RuleContext(
         session=session,
         now=now,
@@ -75,6 +79,13 @@ async def rule_context(
         competitors=competitors,
         brand_words=brand_words,
         week=week,
+        locale=locale,
+        ours=ours,
+        story_week=story_week,
+        story_fortnight=story_fortnight,
+        story_trends=story_trends,
+        story_names=await stories.entities(session=session, since=now - FORTNIGHT, until=now),
+        story_labels=await story_labels(session, roots, locale=locale),
     )
 
 
@@ -102,6 +113,7 @@ async def suggest(
         unique.setdefault(s.fingerprint, s)
     prints = list(unique)
     open_items = await open_by_fingerprint(session=session, fingerprints=prints)
+    open_items.update(await _merged_stories(session, list(unique.values())))
     recent = await closed_since(session=session, fingerprints=prints, since=now - COOLDOWN)
     for fp, s in unique.items():
         if fp in open_items:
@@ -111,3 +123,21 @@ async def suggest(
         elif len(result.new) < limit:
             result.new.append(s)
     return result
+
+
+async def _merged_stories(session: AsyncSession, found: list[Suggestion]) -> dict[str, int]:
+    """Open items made from a story that has since merged into a suggested one: the item
+    stands for the whole story (fingerprint of the suggestion → id of that item)."""
+    wanted = {s.identity: s.fingerprint for s in found if s.identity}
+    if not wanted:
+        return {}
+    items = await open_story_items(session=session)
+    ids = [i for key in items if (i := topic_id(key)) is not None]
+    roots = await stories.roots(session=session, ids=ids)
+    out: dict[str, int] = {}
+    for key, item_id in items.items():
+        ident = topic_id(key)
+        root = roots.get(ident) if ident is not None else None
+        if root is not None and (fp := wanted.get(f"topic:{root.id}")):
+            out.setdefault(fp, item_id)
+    return out

@@ -29,8 +29,8 @@ def fingerprint(kind: str, topic_key: str) -> str:
 class Suggestion:
     """One proposed backlog item, before it is stored."""
 
-    kind: str  # trend | question | complaint | competitor
-    topic_key: str  # term:…, tag:…, or the words that define a cluster
+    kind: str  # trend | question | complaint | praise | purchase | competitor
+    topic_key: str  # topic:<story>, term:…, tag:…
     title: str
     story: str
     audience: str
@@ -41,9 +41,14 @@ class Suggestion:
     mention_ids: list[int] = field(default_factory=list)
     window_days: int = 7
     enriched: bool = False
+    # What the suggestion is about, whatever kind of item it is: a story is one item,
+    # whether its people complain this week or ask next week.
+    identity: str | None = None
 
     @property
     def fingerprint(self) -> str:
+        if self.identity:
+            return fingerprint("story", self.identity)
         return fingerprint(self.kind, self.topic_key)
 
     def evidence(self) -> dict[str, object]:

@@ -54,6 +54,15 @@ async def open_by_fingerprint(
     return {fp: int(i) for fp, i in (await session.execute(stmt)).all()}
 
 
+async def open_story_items(*, session: AsyncSession) -> dict[str, int]:
+    """topic key (`topic:<id>`) → id of an open item made from that story."""
+    stmt = select(col(BacklogItem.topic_key), col(BacklogItem.id)).where(
+        col(BacklogItem.topic_key).startswith("topic:"),
+        col(BacklogItem.state).in_(OPEN_STATES),
+    )
+    return {key: int(i) for key, i in (await session.execute(stmt)).all()}
+
+
 async def closed_since(
     *, session: AsyncSession, fingerprints: Sequence[str], since: dt.datetime
 ) -> set[str]:

@@ -1,5 +1,5 @@
-"""The evidence behind backlog suggestions and standups: mentions by intent or count key,
-and hourly counts as plain rows (keyword-only queries that take the session).
+"""The evidence behind backlog suggestions and standups: mentions by count key or id, and
+hourly counts as plain rows (keyword-only queries that take the session).
 """
 
 from __future__ import annotations
@@ -14,42 +14,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import HourlyCount, Mention
 from core.pipeline import TERM_SEP
-
-
-class Voice(NamedTuple):
-    """What the grouping of questions and complaints needs of a mention (no full row)."""
-
-    id: int
-    source: str
-    title: str | None
-    text: str
-    author: str | None
-    author_handle: str | None
-    matched_terms: str
-    reach: int
-
-
-async def mentions_by_intent(
-    *,
-    session: AsyncSession,
-    intent: str,
-    since: dt.datetime,
-    until: dt.datetime,
-    limit: int = 500,
-) -> list[Voice]:
-    """Mentions of one intent in [since, until), near-duplicates left out, newest first."""
-    stmt = (
-        select(*(col(getattr(Mention, f)) for f in Voice._fields))
-        .where(
-            col(Mention.intent) == intent,
-            col(Mention.published_at) >= since,
-            col(Mention.published_at) < until,
-            col(Mention.dup_of).is_(None),
-        )
-        .order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
-        .limit(limit)
-    )
-    return [Voice(*row) for row in (await session.execute(stmt)).all()]
 
 
 class CountRow(NamedTuple):

@@ -20,6 +20,7 @@ from core.ingest_rows import TERM_SEP, count_keys
 from core.models import HourlyCount, Mention
 from core.models_drafts import Draft
 from core.models_trends import MentionTopic
+from core.storage.stories import topic_ids as story_topic_ids
 
 VOICE_INTENTS = ("question", "complaint")
 
@@ -202,8 +203,9 @@ def _key_mentions(key: str, since: dt.datetime, until: dt.datetime) -> Any:
     if kind == "topic":
         if not value.isdigit():
             return None
+        # A story key counts every topic of the story (core.storage.stories).
         ids = select(col(MentionTopic.mention_id)).where(
-            col(MentionTopic.topic_id) == int(value),
+            col(MentionTopic.topic_id).in_(story_topic_ids(int(value)).scalar_subquery()),
             col(MentionTopic.published_at) >= since,
             col(MentionTopic.published_at) < until,
         )

@@ -1,7 +1,8 @@
 """What a count key is called in chat, and which entities are ours and which competitors'.
 
 `term:lumora brew` is shown as the watch term people wrote ("Lumora Brew"), `tag:#kaffee`
-as the hashtag, `topic:7` as the topic's label of top terms.
+as the hashtag, `topic:7` as the name of the story topic 7 tells, in the channel's language
+(core.trends.stories).
 """
 
 from __future__ import annotations
@@ -9,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.models_trends import Topic
 from core.storage import watch
+from core.trends.stories import story_labels
 
 OURS = ("brand", "product")
 
@@ -43,8 +42,11 @@ class Names:
         return sorted(c for c, k in self.kinds.items() if k == "competitor")
 
 
-async def load_names(session: AsyncSession, *, topic_keys: Iterable[str] = ()) -> Names:
-    """Names of every active watch entity, and the labels of the topics asked for."""
+async def load_names(
+    session: AsyncSession, *, topic_keys: Iterable[str] = (), locale: str | None = None
+) -> Names:
+    """Names of every active watch entity, and the names of the stories asked for (in
+    `locale`; without it, in the language most of each story's mentions use)."""
     names = Names()
     for row in await watch.list_terms(session=session):
         canonical = row.canonical or row.normalized
@@ -53,8 +55,7 @@ async def load_names(session: AsyncSession, *, topic_keys: Iterable[str] = ()) -
             names.terms[canonical] = row.term
         if canonical not in names.kinds or row.normalized == canonical:
             names.kinds[canonical] = row.kind
-    ids = [int(v) for k in topic_keys if (v := k.partition(":")[2]).isdigit()]
-    if ids:
-        stmt = select(col(Topic.id), col(Topic.label)).where(col(Topic.id).in_(ids))
-        names.topics = {int(i): str(label) for i, label in (await session.execute(stmt)).all()}
+    keys = [k for k in topic_keys if k.partition(":")[2].isdigit()]
+    if keys:
+        names.topics = await story_labels(session, keys, locale=locale or "")
     return names

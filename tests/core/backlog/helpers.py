@@ -201,7 +201,18 @@ async def seed_listening(services: Any, now: dt.datetime = NOW) -> None:
         "Lumora delivery still waiting after two weeks, bad service",
         "My Lumora delivery arrived broken. Still waiting for a reply",
         "Lumora delivery never arrived, still waiting",
+        "Still waiting for my Lumora delivery, ordered a month ago. Bad.",
     ]
     await pipe.ingest(
         mentions(complaints, start=now - dt.timedelta(days=2), prefix="c", source="mastodon-social")
     )
+    await group_topics(services, now)
+
+
+async def group_topics(services: Any, now: dt.datetime = NOW) -> Any:
+    """Group what is stored into topics and stories, as the running bot does every minute
+    (with the shipped sentence encoder)."""
+    from core.trends.topic_job import TopicJob
+    from core.trends.topics import SentenceEncoder
+
+    return await TopicJob(services.sessions, SentenceEncoder(), clock=lambda: now).catch_up()

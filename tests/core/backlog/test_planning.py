@@ -84,3 +84,40 @@ def test_burndown_follows_done_and_dropped_items() -> None:
     # start 10; day 1 ends 10 (done after 30 h); day 2 ends 5; day 3 (today so far) 2; day 4 future
     assert [p.remaining for p in points] == [10, 10, 5, 2, None]
     assert remaining_at(rows, now) == 2
+
+
+async def test_a_quiet_story_fades_an_item_without_counts_is_late_instead(db_url: str) -> None:
+    """Risks at half-time: an item made from a story that went quiet is fading; one with
+    nothing to count (added by hand) is not started; a blocked one is blocked."""
+    import json
+
+    from core.backlog.planning import risks
+    from core.db import session_scope
+    from core.storage import counts
+    from tests.core.backlog.helpers import make_services
+
+    services = await make_services(db_url)
+    start = T0
+    now = T0 + dt.timedelta(days=4)
+    sprint = Sprint(id=1, started_at=start, ends_at=start + dt.timedelta(days=7), capacity=10)
+    story = _item(1, 500, 2)
+    story.topic_key = "topic:7"
+    story.evidence = json.dumps({"counts": {"mentions": 70}, "window_days": 7})
+    manual = _item(2, 400, 2)
+    blocked = _item(3, 300, 2, state="blocked")
+    async with session_scope(services.sessions) as session:
+        # The story was told ten times a day when suggested; once in the last three days.
+        cell = {"n": 1, "neg": 0, "neu": 1, "pos": 0, "reach": 0}
+        await counts.add_counts(
+            session=session, increments={(now - dt.timedelta(days=2), "topic:7"): cell}
+        )
+    async with services.sessions() as session:
+        rows = [
+            (SprintItem(sprint_id=1, item_id=i.id or 0, points=2, added_at=start), i)
+            for i in (story, manual, blocked)
+        ]
+        found = {r.item.id: r.reason for r in await risks(session, sprint, rows, now)}
+    assert found == {1: "fading", 2: "not_started", 3: "blocked"}
+    from bot.services import close_services
+
+    await close_services(services)

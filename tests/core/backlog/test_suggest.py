@@ -33,21 +33,32 @@ async def _suggest(services: Any, **kw: Any) -> Any:
 
 async def test_every_rule_suggests_from_the_data(svc: Any) -> None:
     result = await _suggest(svc)
-    by_key = {(s.kind, s.topic_key): s for s in result.new}
-    assert set(by_key) == {
-        ("trend", "tag:#baristaathome"),
-        ("competitor", "term:kaffeeko|volume"),
-        ("competitor", "term:kaffeeko|sentiment"),
-        ("question", "brew descale"),
-        ("complaint", "delivery waiting"),
-    }
-    trend = by_key[("trend", "tag:#baristaathome")]
-    assert trend.counts["mentions"] == 24 and trend.counts["ratio"] == 24.0
+    by_kind = {s.kind: s for s in result.new if s.kind != "competitor"}
+    assert sorted(s.kind for s in result.new) == [
+        "competitor",
+        "competitor",
+        "complaint",
+        "question",
+        "trend",
+    ]
+    # Each story is one item, named by its story key; a rising hashtag that is one story
+    # (#baristaathome) is that story's item, not a second one from the hashtag.
+    assert {s.topic_key.partition(":")[0] for s in by_kind.values()} == {"topic"}
+    assert len({s.topic_key for s in by_kind.values()}) == 3
+    assert not any(s.topic_key.startswith("tag:") for s in result.new)
+    trend = by_kind["trend"]
+    assert trend.counts["mentions"] == 24 and trend.counts["ratio"] >= 3
     assert trend.format == "linkedin_post" and trend.channel == "linkedin"
-    assert by_key[("question", "brew descale")].format == "faq_entry"
-    complaint = by_key[("complaint", "delivery waiting")]
+    assert trend.title == "Post on the rising topic “#baristaathome”"
+    question = by_kind["question"]
+    assert question.format == "faq_entry"
+    assert question.title.startswith("Answer the questions about “") and "descale" in question.title
+    complaint = by_kind["complaint"]
     assert (complaint.format, complaint.channel) == ("reply_thread", "mastodon-social")
-    assert by_key[("competitor", "term:kaffeeko|sentiment")].format == "blog_article"
+    assert complaint.title.startswith("Answer the complaints about “")
+    assert complaint.counts["complaint"] == 4
+    competitors = {s.topic_key: s for s in result.new if s.kind == "competitor"}
+    assert competitors["term:kaffeeko|sentiment"].format == "blog_article"
     for s in result.new:
         assert re.match(r"^As .+ I want .+ so that .+", s.story), s.story
         assert s.ice.score == s.ice.impact * s.ice.confidence * s.ice.ease
@@ -62,6 +73,7 @@ async def test_evidence_links_to_the_mentions_behind_it(svc: Any) -> None:
     question = next(s for s in result.new if s.kind == "question")
     async with svc.sessions() as session:
         rows = [await session.get(Mention, i) for i in question.mention_ids]
+    assert len(rows) == 4
     assert all(m is not None and m.intent == "question" for m in rows)
     assert all("descale" in (m.text if m else "").lower() for m in rows)
     competitor = next(s for s in result.new if s.topic_key == "term:kaffeeko|volume")
@@ -103,10 +115,10 @@ async def test_a_failing_rule_does_not_stop_the_others(svc: Any) -> None:
     async def broken(ctx: Any) -> list[Any]:
         raise RuntimeError("boom")
 
-    rules = {**RULES, "trends": broken}
+    rules = {**RULES, "competitors": broken}
     result = await _suggest(svc, rules=rules)
-    assert result.failed == ["trends"]
-    assert {s.kind for s in result.new} == {"competitor", "question", "complaint"}
+    assert result.failed == ["competitors"]
+    assert {s.kind for s in result.new} == {"trend", "question", "complaint"}
 
 
 async def test_german_wording(svc: Any) -> None:

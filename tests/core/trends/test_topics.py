@@ -15,7 +15,7 @@ from sqlmodel import col
 from core.models import HourlyCount
 from core.models_trends import MentionTopic, Topic
 from core.trends.topic_job import TopicJob
-from core.trends.topics import SentenceEncoder, group, normalise, top_terms, words
+from core.trends.topics import SentenceEncoder, group, names_pattern, normalise, topic_text
 from tests.core.trends.helpers import NOW, Clock, make_services, raws
 
 THEMES = {
@@ -79,12 +79,22 @@ def test_small_or_loose_sets_make_no_group() -> None:
     assert group(normalise(np.ones((2, 4), dtype=np.float32))) == []
 
 
-def test_labels_are_the_distinctive_words() -> None:
-    members = THEMES["delivery"]
-    background = [t for theme in THEMES.values() for t in theme]
-    terms = top_terms(members, background, exclude=words("Lumora Brew Mill"))
-    assert "lumora" not in terms and terms
-    assert set(terms) <= {"paket", "lieferung", "delivery", "wochen", "three", "weeks", "order"}
+def test_the_encoder_reads_the_lead_without_names_links_or_handles() -> None:
+    names = names_pattern(["Lumora", "Lumora Brew", "LumoraBrew", "Bean Box"])
+    text = (
+        "RT @jana_k: Meine Lumora Brew ist immer noch nicht da. Lumora's Support schweigt. "
+        "https://example.org/x Wir trinken zu zweit etwa vier Tassen am Tag."
+    )
+    # Sentences are read until the lead has 40 characters; the aside at the end is not.
+    assert topic_text(text, names) == "Meine ist immer noch nicht da. Support schweigt."
+    # Hashtags that merely contain a name are kept; so is a name inside another word.
+    assert topic_text("#lumoralatteart mit der LumoraBrew, Lumorafan", names) == (
+        "#lumoralatteart mit der , Lumorafan"
+    )
+    # Short first sentences are read on until the lead says something.
+    assert topic_text("Puh. Die Bean Box ist kaputt. Nie wieder.", names) == (
+        "Puh. Die ist kaputt. Nie wieder."
+    )
 
 
 class KeywordEmbedder:
@@ -144,7 +154,9 @@ async def test_the_job_groups_counts_once_and_grows_topics(services: Any) -> Non
             .all()
         )
     assert [t.size for t in topics] == [4, 3]
-    assert "lieferung" in topics[0].label and "crema" in topics[1].label
+    # Each is named by a phrase its mentions share, as written.
+    assert topics[0].label.startswith("Lieferung") and topics[0].label in texts[0]
+    assert topics[1].label.startswith("Crema") and topics[1].label in texts[4]
     assert sorted((r.key, r.n) for r in rows) == [
         (f"topic:{topics[0].id}", 4),
         (f"topic:{topics[1].id}", 3),
