@@ -49,8 +49,8 @@ class DemoTruth:
     def sentiments(self, texts: list[str], languages: list[str | None]) -> list[tuple[str, float]]:
         return [(self.truth.get(t, ("neutral", ""))[0], 0.0) for t in texts]
 
-    def intent(self, text: str, language: str | None) -> str:
-        return self.truth.get(text, ("", "other"))[1]
+    def intents(self, texts: list[str], languages: list[str | None]) -> list[str]:
+        return [self.truth.get(t, ("", "other"))[1] for t in texts]
 
 
 @pytest.fixture(scope="module")
