@@ -125,9 +125,7 @@ async def test_a_backfill_killed_half_way_resumes_and_stores_every_item_once(
                 )
             ).scalars()
             covered = (
-                await conn.execute(
-                    select(SourceState.covered_from).where(SourceState.name == "hn")
-                )
+                await conn.execute(select(SourceState.covered_from).where(SourceState.name == "hn"))
             ).scalar_one()
     finally:
         await engine.dispose()

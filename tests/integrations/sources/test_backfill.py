@@ -135,7 +135,9 @@ async def test_a_failed_run_resumes_from_its_stored_cursor(
     algolia.fail_after = None
     asked = len(algolia.queries)
     async with session_scope(source_services.sessions) as session:
-        assert await runs.claim_run(session=session, run_id=run_id, owner="other:2", now=run.updated_at)
+        assert await runs.claim_run(
+            session=session, run_id=run_id, owner="other:2", now=run.updated_at
+        )
     second = await run_backfill(source_services, hn, run_id=run_id, owner="other:2")
     assert second.outcome == "done"
     # the resumed run asks from where the first one stopped, not from the start
