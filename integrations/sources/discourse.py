@@ -73,7 +73,11 @@ class DiscourseSource(BaseSource):
             payload = obj(
                 await self._get("/search.json", {"q": f"{self.query} order:latest", "page": page})
             )
-            topics = {t.get("id"): t for t in map(obj, items(payload.get("topics")))}
+            topics = {
+                t["id"]: t
+                for t in map(obj, items(payload.get("topics")))
+                if isinstance(t.get("id"), int | str)
+            }
             posts = [obj(p) for p in items(payload.get("posts"))]
             reached = False
             for post in posts:
@@ -82,7 +86,8 @@ class DiscourseSource(BaseSource):
                     reached = True
                     continue
                 times.append(created)
-                topic = obj(topics.get(post.get("topic_id")))
+                tid = post.get("topic_id")
+                topic = obj(topics.get(tid)) if isinstance(tid, int | str) else {}
                 body = text(post.get("cooked")) or text(post.get("blurb")) or ""
                 if (m := self.mention(post, topic, body, keep=True)) is not None:
                     found.append(m)
