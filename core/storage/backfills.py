@@ -58,15 +58,10 @@ async def unfinished_run(*, session: AsyncSession, source: str) -> SourceBackfil
     return (await session.execute(stmt)).scalars().first()
 
 
-async def runs_to_resume(*, session: AsyncSession, now: dt.datetime) -> list[SourceBackfill]:
-    """Runs left running by a process that stopped (their lease ran out)."""
-    stmt = select(SourceBackfill).where(
-        col(SourceBackfill.status) == "running",
-        or_(
-            col(SourceBackfill.claim_expires_at).is_(None),
-            col(SourceBackfill.claim_expires_at) < now,
-        ),
-    )
+async def runs_to_resume(*, session: AsyncSession) -> list[SourceBackfill]:
+    """Runs marked running: at start, those whose holder stopped are resumed (`claim_run`
+    decides: a lease that ran out, or a holder of this host that no longer exists)."""
+    stmt = select(SourceBackfill).where(col(SourceBackfill.status) == "running")
     return list((await session.execute(stmt)).scalars().all())
 
 

@@ -96,7 +96,7 @@ class BackfillService:
     async def resume_orphans(self) -> int:
         """Resume the runs a stopped process left running (at start); how many."""
         async with self.services.sessions() as session:
-            orphans = await store.runs_to_resume(session=session, now=self.services.clock())
+            orphans = await store.runs_to_resume(session=session)
         resumed = 0
         for run in orphans:
             assert run.id is not None

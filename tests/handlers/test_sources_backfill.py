@@ -134,3 +134,32 @@ async def test_a_new_workspace_offers_the_backfill_once(db_url: str) -> None:
         assert await backfill_offer(svc, "de") is None  # once per database, not per process
     finally:
         await close_services(svc)
+
+
+async def test_at_start_the_bot_resumes_a_run_whose_process_died(wired: Any) -> None:
+    import socket
+
+    from core.backfill import window
+    from core.db import session_scope
+    from core.storage import backfills as runs
+
+    services, notes, service = wired
+    since, until, _ = window("hackernews", 10, services.clock())
+    dead = f"{socket.gethostname()}:{2**22 + 12345}"  # above any pid this host hands out
+    async with session_scope(services.sessions) as session:
+        run = await runs.create_run(
+            session=session,
+            source="hn",
+            days=10,
+            since=since,
+            until=until,
+            owner=dead,
+            now=services.clock(),
+            notify={"platform": "console", "channel_id": "console", "locale": "de"},
+        )
+    assert await service.resume_orphans() == 1
+    await asyncio.wait_for(asyncio.gather(*service._tasks), timeout=60)
+    async with services.sessions() as session:
+        done = await runs.get_run(session=session, run_id=run.id)
+    assert done is not None and done.status == "done" and done.stored == 240
+    assert notes.posts[-1][1].startswith("Nachladen von hn fertig:")
