@@ -9,6 +9,7 @@ from core.backfill import (
     Backfiller,
     NotifyTarget,
     backfillable,
+    can_backfill,
     fraction,
 )
 from core.db import session_scope
@@ -32,6 +33,10 @@ async def backfill_command(request: Request, ctx: Context) -> Reply:
     if not is_id(raw_days) or not 1 <= int(raw_days) <= MAX_ASK:
         raise UsageError("sources.backfill.bad_days", value=raw_days, most=str(MAX_ASK))
     t = ctx.t
+    ready = [c.name for c in backfillable(ctx.workspace, ctx.services.settings)]
+    names = ", ".join(ready) or t("sources.backfill.none_ready")
+    if name not in ready:
+        return Reply(sections=[t(_why_not(ctx, name), name=name, names=names)], error=True)
     backfiller: Backfiller | None = ctx.services.extras.get("backfill")
     if backfiller is None:
         return Reply(sections=[t("sources.backfill.no_process", name=name, days=raw_days)])
@@ -40,8 +45,6 @@ async def backfill_command(request: Request, ctx: Context) -> Reply:
     try:
         started = await backfiller.start(source=name, days=int(raw_days), notify=target)
     except LookupError as exc:
-        ready = [c.name for c in backfillable(ctx.workspace, ctx.services.settings)]
-        names = ", ".join(ready) or t("sources.backfill.none_ready")
         return Reply(sections=[t(str(exc.args[0]), name=name, names=names)], error=True)
     async with ctx.sessions() as session:
         run = await runs.get_run(session=session, run_id=started.run_id)
@@ -60,6 +63,16 @@ async def backfill_command(request: Request, ctx: Context) -> Reply:
     if started.clamped:
         lines.append(t("sources.backfill.clamped", name=name, days=started.days))
     return Reply(title=t("sources.backfill.title"), sections=lines)
+
+
+def _why_not(ctx: Context, name: str) -> str:
+    """The message key saying why `name` cannot backfill."""
+    cfg = ctx.workspace.source(name)
+    if cfg is None:
+        return "sources.backfill.unknown"
+    return (
+        "sources.backfill.not_ready" if can_backfill(cfg.type) else "sources.backfill.unsupported"
+    )
 
 
 async def _runs(ctx: Context) -> Reply:
