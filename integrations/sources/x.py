@@ -110,6 +110,8 @@ class XSource(BaseSource):
         self, state: dict[str, Any], *, since: dt.datetime, until: dt.datetime
     ) -> BackfillStep:
         """One page of recent search between `since` and `until` (module docstring)."""
+        # A run resumed days later: recent search no longer reaches its start.
+        since = max(since, utcnow().replace(tzinfo=dt.UTC) - MAX_LOOKBACK)
         params: dict[str, Any] = {
             "query": self.query,
             "max_results": self.page_size,
