@@ -57,6 +57,10 @@ PURE = {
         "test_reddit_child",
         "test_hackernews_hit",
         "test_x_post",
+        "test_discourse_post",
+        "test_youtube_video_and_comment",
+        "test_appstore_review",
+        "test_lemmy_post_and_comment",
     ],
     "tests.security.test_renderers": ["test_arbitrary_text_renders_safely_everywhere"],
 }
@@ -69,7 +73,17 @@ ENDPOINTS = [
     "test_teams_garbage",
     "test_signed_webhook_batches",
 ]
-SOURCE_KINDS = ["mastodon", "bluesky", "reddit", "hackernews", "x"]
+SOURCE_KINDS = [
+    "mastodon",
+    "bluesky",
+    "reddit",
+    "hackernews",
+    "x",
+    "discourse",
+    "youtube",
+    "appstore",
+    "lemmy",
+]
 IMPORTS = ["test_csv_files", "test_csv_garbage", "test_jsonl_files"]
 SHOWN_FAILURES = 3
 

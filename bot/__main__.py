@@ -41,9 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--once", metavar="TEXT", help="answer one line and exit")
     chat.add_argument("--locale", choices=["de", "en"], help="answer in this language")
 
-    ingest = sub.add_parser("ingest", help="poll the configured sources")
-    ingest.add_argument("--once", action="store_true", required=True, help="poll each source once")
+    ingest = sub.add_parser("ingest", help="poll the configured sources, or fetch their past")
+    how = ingest.add_mutually_exclusive_group(required=True)
+    how.add_argument("--once", action="store_true", help="poll each source once")
+    how.add_argument("--backfill", metavar="NAME", help="fetch the past of source NAME")
     ingest.add_argument("--source", help="poll only this source")
+    ingest.add_argument("--days", type=int, default=30, help="how far back to backfill (30)")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     imp = sub.add_parser("import", help="import mentions from a CSV or JSONL file")
     imp.add_argument("file", type=Path, help="the file (.csv with a header, or .jsonl)")
@@ -114,6 +118,10 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.run(settings, console=not args.no_console)
     if command == "chat":
         return await commands.chat(settings, once=args.once, locale=args.locale)
+    if command == "ingest" and args.backfill:
+        return await commands.ingest_backfill(
+            settings, name=args.backfill, days=args.days, progress=not args.no_progress
+        )
     if command == "ingest":
         return await commands.ingest_once(settings, only=args.source)
     if command == "import":

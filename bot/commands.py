@@ -97,6 +97,24 @@ async def ingest_once(settings: Settings, *, only: str | None) -> int:
         await close_services(services)
 
 
+async def ingest_backfill(settings: Settings, *, name: str, days: int, progress: bool) -> int:
+    """Fetch the past of one source (resuming its unfinished run) and print a summary."""
+    from integrations.sources.backfill_cli import backfill_once
+
+    if days < 1:
+        print("python -m bot ingest: --days must be 1 or more", file=sys.stderr)
+        return 2
+    services = await _services(settings)
+    try:
+        line, failed = await backfill_once(services, name=name, days=days, progress=progress)
+        print(line)
+        return 1 if failed else 0
+    finally:
+        from bot.services import close_services
+
+        await close_services(services)
+
+
 async def import_file(
     settings: Settings,
     *,

@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     reddit_client_id: str = Field(default="", validation_alias=_alias("REDDIT_CLIENT_ID"))
     reddit_client_secret: str = Field(default="", validation_alias=_alias("REDDIT_CLIENT_SECRET"))
     x_bearer_token: str = Field(default="", validation_alias=_alias("X_BEARER_TOKEN"))
+    youtube_api_key: str = Field(default="", validation_alias=_alias("YOUTUBE_API_KEY"))
 
     @field_validator("database_url")
     @classmethod

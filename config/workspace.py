@@ -17,7 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 Locale = Literal["de", "en"]
 TermKind = Literal["brand", "product", "competitor", "keyword", "hashtag"]
-SourceType = Literal["rss", "mastodon", "bluesky", "reddit", "hackernews", "x", "webhook", "files"]
+SourceType = Literal[
+    "rss",
+    "mastodon",
+    "bluesky",
+    "reddit",
+    "hackernews",
+    "x",
+    "discourse",
+    "youtube",
+    "appstore",
+    "lemmy",
+    "webhook",
+    "files",
+]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _WORKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 _LOCALES: tuple[Locale, ...] = ("de", "en")
@@ -56,6 +69,8 @@ class SourceConfig(_Strict):
     query: str | None = None
     hashtags: list[str] = Field(default_factory=list)
     subreddits: list[str] = Field(default_factory=list)
+    app_id: str | None = None  # appstore: the app's numeric id (apps.apple.com/…/id123)
+    countries: list[str] = Field(default_factory=list)  # appstore: storefronts, e.g. [de, at]
     options: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -192,3 +192,6 @@ class SourceState(SQLModel, table=True):
     claim_expires_at: NaiveDatetime | None = None
     fetched_total: int = 0
     stored_total: int = 0
+    # Since when this source's record is complete: its first poll, or how far a backfill
+    # reached. None for sources polled before this was recorded (nothing is claimed then).
+    covered_from: NaiveDatetime | None = None

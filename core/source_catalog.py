@@ -50,13 +50,15 @@ def assess(cfg: SourceConfig, settings: Settings) -> Assessment:
         return Assessment("off", "sources.off.reddit_credentials")
     if cfg.type == "x" and not settings.x_bearer_token:
         return Assessment("off", "sources.off.x_token")
+    if cfg.type == "youtube" and not settings.youtube_api_key:
+        return Assessment("off", "sources.off.youtube_key")
     return Assessment("ready", notes=tuple(_notes(cfg, settings)))
 
 
 # The options each source type reads (type, bounds); anything else is a typo.
 _INT, _BOOL, _STR = "int", "bool", "str"
 OPTIONS: dict[str, dict[str, tuple[str, int, int]]] = {
-    "rss": {},
+    "rss": {"preset": (_STR, 0, 0), "language": (_STR, 0, 0), "country": (_STR, 0, 0)},
     "mastodon": {"max_pages": (_INT, 1, 100), "search": (_BOOL, 0, 0)},
     "bluesky": {"max_pages": (_INT, 1, 100), "lookback_hours": (_INT, 0, 720)},
     "reddit": {"max_pages": (_INT, 1, 100), "comments": (_BOOL, 0, 0), "auth_url": (_STR, 0, 0)},
@@ -70,6 +72,17 @@ OPTIONS: dict[str, dict[str, tuple[str, int, int]]] = {
         "lookback_hours": (_INT, 0, 720),
         "max_results": (_INT, 10, 100),
     },
+    "discourse": {"max_pages": (_INT, 1, 100), "lookback_hours": (_INT, 0, 720)},
+    "youtube": {
+        "max_pages": (_INT, 1, 100),
+        "lookback_hours": (_INT, 0, 720),
+        "daily_quota": (_INT, 100, 10_000_000),
+        "follow_videos": (_INT, 0, 50),
+        "follow_days": (_INT, 1, 90),
+        "comments": (_BOOL, 0, 0),
+    },
+    "appstore": {"max_pages": (_INT, 1, 10)},
+    "lemmy": {"max_pages": (_INT, 1, 100), "lookback_hours": (_INT, 0, 720)},
     "webhook": {"rate_per_minute": (_INT, 1, 100_000)},
     "files": {},
 }
@@ -101,14 +114,23 @@ def bad_option(cfg: SourceConfig) -> tuple[str, dict[str, Any]] | None:
 def _missing(cfg: SourceConfig) -> str | None:
     """The first required key the entry lacks."""
     if cfg.type == "rss" and not cfg.url:
-        return "url"
+        if not cfg.options.get("preset"):
+            return "url"
+        if not (cfg.query or "").strip():
+            return "query"
     if cfg.type == "mastodon":
         if not cfg.base_url:
             return "base_url"
         if not cfg.hashtags and not cfg.query:
             return "hashtags or query"
-    if cfg.type in ("bluesky", "hackernews", "x") and not (cfg.query or "").strip():
+    if cfg.type in ("bluesky", "hackernews", "x", "youtube") and not (cfg.query or "").strip():
         return "query"
+    if cfg.type in ("discourse", "lemmy") and not cfg.base_url:
+        return "base_url"
+    if cfg.type == "lemmy" and not (cfg.query or "").strip():
+        return "query"
+    if cfg.type == "appstore" and not (cfg.app_id or "").strip():
+        return "app_id"
     if cfg.type == "reddit" and not cfg.query and not cfg.subreddits:
         return "query or subreddits"
     return None
@@ -116,8 +138,15 @@ def _missing(cfg: SourceConfig) -> str | None:
 
 def _notes(cfg: SourceConfig, settings: Settings) -> list[Note]:
     notes: list[Note] = []
-    if cfg.type == "rss" and not cfg.keep_all:
+    if cfg.type == "rss" and cfg.options.get("preset"):
+        notes.append(("sources.note.news_preset", {"query": cfg.query or ""}))
+    elif cfg.type == "rss" and not cfg.keep_all:
         notes.append(("sources.note.feed_matches_only", {}))
+    if cfg.type == "discourse" and not cfg.query and not cfg.keep_all:
+        notes.append(("sources.note.feed_matches_only", {}))
+    if cfg.type == "youtube":
+        quota = cfg.options.get("daily_quota", 10_000)
+        notes.append(("sources.note.youtube_quota", {"units": quota}))
     if cfg.type == "mastodon" and cfg.query and not settings.mastodon_access_token:
         notes.append(("sources.note.mastodon_search_token", {}))
     if cfg.type == "bluesky" and not (settings.bluesky_handle and settings.bluesky_app_password):

@@ -21,6 +21,7 @@ from core.trends.summary import since, summarise
 from handlers.args import UsageError, parse
 from handlers.brief_stories import story_items
 from handlers.context import Context
+from handlers.coverage_note import partial_coverage
 from handlers.mentions import mention_item
 from handlers.registry import action, command
 
@@ -295,6 +296,8 @@ def _footnotes(ctx: Context, f: BriefFigures, by_model: bool) -> list[str]:
         )
     ]
     zone = ctx.workspace.schedules.timezone
+    if cov.partial:
+        notes.append(partial_coverage(ctx, cov.partial))
     fmt_time = "%d.%m. %H:%M" if ctx.locale == "de" else "%m-%d %H:%M"
     notes.append(
         t(

@@ -12,6 +12,7 @@ from core.text import UNSTORABLE
 from handlers.args import UsageError
 from handlers.context import Context, Services
 from handlers.registry import Registry
+from handlers.sources_backfill import backfill_offer
 
 log = logging.getLogger(__name__)
 
@@ -77,18 +78,35 @@ async def dispatch_outcome(
         if spec is None:
             return unknown_command(registry, ctx, name), "unknown"
         try:
-            return _judged(await spec.handler(request, ctx))
+            reply = await spec.handler(request, ctx)
         except UsageError as exc:
             message = t(exc.key, **exc.values)
             reply = Reply(
                 sections=[message, t("usage.line", usage=spec.usage)], ephemeral=True, error=True
             )
             return reply, "usage"
+        await _offer_backfill(services, ctx, reply)
+        return _judged(reply)
     except UsageError as exc:
         return Reply(sections=[t(exc.key, **exc.values)], ephemeral=True, error=True), "usage"
     except Exception:
         log.exception("handler failed for %r (action %r)", request.command, request.action_id)
         return Reply(sections=[t("errors.internal")], ephemeral=True, error=True), "error"
+
+
+async def _offer_backfill(services: Services, ctx: Context, reply: Reply) -> None:
+    """A new workspace's first answer offers to fetch the sources' past, once
+    (handlers.sources_backfill.backfill_offer); an offer never fails a command."""
+    if reply.error or services.extras.get("backfill_offer_done"):
+        return
+    try:
+        line = await backfill_offer(services, ctx.locale)
+    except Exception:
+        log.exception("could not check the backfill offer")
+        services.extras["backfill_offer_done"] = True
+        return
+    if line:
+        reply.footnotes.append(line)
 
 
 def _judged(reply: Reply) -> tuple[Reply, str]:

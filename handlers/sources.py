@@ -1,11 +1,13 @@
-"""`sources`: where the bot listens, how each source is doing, and what it does not cover."""
+"""`sources`: where the bot listens, how each source is doing, and what it does not cover;
+`sources backfill NAME --days N`: fetch a source's past (core.backfill)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from config.workspace import SourceConfig
-from core.format import format_time
+from core.backfill import backfillable
+from core.format import format_day, format_time
 from core.models import SourceState
 from core.reply import Fact, Item, Reply, Request
 from core.source_catalog import Assessment, assess, uncovered_platforms
@@ -13,17 +15,23 @@ from core.storage import sources as store
 from handlers.args import parse
 from handlers.context import Context
 from handlers.registry import command
+from handlers.sources_backfill import backfill_command
 
 DAY = dt.timedelta(hours=24)
+BACKFILL_WORDS = ("backfill", "nachladen")
 
 
 @command("sources", aliases=("quellen",), order=60)
 async def sources_command(request: Request, ctx: Context) -> Reply:
-    """Every source with its state, new mentions in 24 h, quota, and what is not covered.
+    """Every source with its state, new mentions in 24 h, quota and coverage, and what is
+    not covered; `sources backfill NAME --days N` fetches a source's past.
 
-    de: Alle Quellen mit Zustand, neuen Erwähnungen in 24 Std., Kontingent und was fehlt.
-    Usage: sources
+    de: Alle Quellen mit Zustand, neuen Erwähnungen in 24 Std., Kontingent und Abdeckung,
+    und was fehlt; `sources backfill NAME --days N` holt die Vergangenheit einer Quelle nach.
+    Usage: sources | sources backfill [NAME] [--days 30]
     """
+    if request.args and request.args[0].lower() in BACKFILL_WORDS:
+        return await backfill_command(request, ctx)
     parse(request.args, max_positional=0)
     t = ctx.t
     async with ctx.sessions() as session:
@@ -44,11 +52,15 @@ async def sources_command(request: Request, ctx: Context) -> Reply:
     uncovered = uncovered_platforms(ctx.workspace, ctx.services.settings)
     platforms = ", ".join(t("sources.x_without_token") if p == "X" else p for p in uncovered)
     sections = [t("sources.header") if configured else t("sources.none")]
+    footnotes = [t("sources.uncovered", platforms=platforms)]
+    past = [c.name for c in backfillable(ctx.workspace, ctx.services.settings)]
+    if past:
+        footnotes.append(t("sources.backfill.hint", names=", ".join(past), name=past[0]))
     return Reply(
         title=t("sources.title"),
         sections=sections,
         items=items,
-        footnotes=[t("sources.uncovered", platforms=platforms)],
+        footnotes=footnotes,
     )
 
 
@@ -75,6 +87,11 @@ def _item(
         facts.append(Fact(t("sources.fact.last_error"), f"{when}: {state.last_error}"))
     if verdict.status in ("ready", "push"):
         facts.append(Fact(t("sources.fact.new_24h"), t.number(run.new if run else 0)))
+    if state is not None and state.covered_from is not None and verdict.status == "ready":
+        zone = ctx.workspace.schedules.timezone
+        facts.append(
+            Fact(t("sources.fact.covered_from"), format_day(state.covered_from, ctx.locale, zone))
+        )
     if verdict.status == "ready":
         quota = state.quota_remaining if state else None
         facts.append(

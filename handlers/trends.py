@@ -25,9 +25,11 @@ from core.reply import Action, Fact, Item, Reply, Request
 from core.storage import alerts as alert_store
 from core.storage import audit, conversations
 from core.storage import backlog as backlog_store
+from core.storage import sources as source_store
 from core.storage import trends as store
 from core.trends import emerging, fmt
 from core.trends import event_words as words
+from core.trends.coverage import coverage
 from core.trends.emerging import Moving
 from core.trends.events import Event, find_events
 from core.trends.fmt import count_change
@@ -35,6 +37,7 @@ from core.trends.names import Names, load_names
 from core.trends.period import HOUR, Period, floor_hour, parse_period
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
+from handlers.coverage_note import partial_coverage
 from handlers.registry import action, command
 
 LIMIT = 6
@@ -104,7 +107,18 @@ async def trends_reply(request: Request, ctx: Context, period_text: str | None =
         items = await _moving_items(ctx, session, moving[:LIMIT], factors, names)
         event_items = await _event_items(ctx, session, events[:EVENT_LIMIT], names, period)
         recent = await alert_store.recent_alerts(session=session, since=now - RECENT, limit=5)
+        states = await source_store.list_states(session=session) if period else {}
     zone = ctx.workspace.schedules.timezone
+    partial: list[str] = []
+    if period is not None:
+        cov = coverage(
+            workspace=ctx.workspace,
+            settings=ctx.services.settings,
+            states=states,
+            delivered=(),
+            since=period.start,
+        )
+        partial = [partial_coverage(ctx, cov.partial)] if cov.partial else []
     sections = [t("trends.now.header" if moving else "trends.now.quiet")]
     if period is not None:
         span = fmt.span(t, period.span, dative=True)
@@ -135,7 +149,8 @@ async def trends_reply(request: Request, ctx: Context, period_text: str | None =
             if period is None or p != period.name
         ],
         footnotes=[t("trends.now.footnote", level=t(f"alerts.level.{level}"))]
-        + ([t("trends.events.footnote")] if period is not None else []),
+        + ([t("trends.events.footnote")] if period is not None else [])
+        + partial,
     )
 
 

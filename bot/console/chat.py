@@ -113,6 +113,16 @@ async def repl(
     console = Console()
     zone = services.workspace.schedules.timezone
     console.print("[bold]Horchposten[/bold] — /horch help · Ctrl-D")
+    # A new workspace's first start offers to fetch the sources' past (once per database).
+    from handlers.sources_backfill import backfill_offer
+
+    try:
+        offer = await backfill_offer(services, locale or services.workspace.default_locale)
+    except Exception:
+        log.exception("could not check the backfill offer")
+        offer = None
+    if offer:
+        console.print(offer, markup=False, highlight=False)
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         try:

@@ -58,7 +58,10 @@ async def save_progress(
     stored: int = 0,
     quota_remaining: int | None = None,
 ) -> None:
-    """After a stored batch: the new cursor, a success, and the source's health reset."""
+    """After a stored batch: the new cursor, a success, and the source's health reset.
+
+    The first success of a source starts its coverage (`covered_from`); a source that had
+    succeeded before coverage was recorded keeps it unknown."""
     values: dict[str, Any] = {
         "name": name,
         "cursor": json.dumps(cursor, sort_keys=True, separators=(",", ":")),
@@ -70,10 +73,12 @@ async def save_progress(
     }
     if quota_remaining is not None:
         values["quota_remaining"] = quota_remaining
-    stmt = insert_for(session, SourceState).values(**values)
+    stmt = insert_for(session, SourceState).values(**values, covered_from=now)
     update = {k: v for k, v in values.items() if k not in ("name", "fetched_total", "stored_total")}
     update["fetched_total"] = col(SourceState.fetched_total) + fetched
     update["stored_total"] = col(SourceState.stored_total) + stored
+    never = col(SourceState.covered_from).is_(None) & col(SourceState.last_success).is_(None)
+    update["covered_from"] = case((never, now), else_=col(SourceState.covered_from))
     await session.execute(stmt.on_conflict_do_update(index_elements=["name"], set_=update))
 
 

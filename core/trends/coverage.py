@@ -1,5 +1,7 @@
 """The coverage line: which sources were measured in a window, which failed, what no source
-reaches (LinkedIn, Xing, Facebook, Instagram, and X without a token)."""
+reaches (LinkedIn, Xing, Facebook, Instagram, and X without a token), and which sources
+cover only part of the window (their record begins later: listening began, or a backfill
+reached no further back; see core.backfill)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ class Coverage:
     measured: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, last error)
     uncovered: list[str] = field(default_factory=list)
+    # (source, since when its record is complete) for sources that begin inside the window
+    partial: list[tuple[str, dt.datetime]] = field(default_factory=list)
 
 
 def _failing(state: SourceState | None, since: dt.datetime) -> bool:
@@ -42,14 +46,18 @@ def coverage(
 ) -> Coverage:
     """Measured: sources that delivered mentions in the window or polled successfully in it
     (imports and webhooks count by the mentions they brought); failed: configured sources
-    failing now or left failed in the window."""
+    failing now or left failed in the window; partial: enabled sources whose record is
+    complete only from a time after the window's start (`SourceState.covered_from`)."""
     delivered = set(delivered)
     measured: set[str] = set(delivered)
     failed: list[tuple[str, str]] = []
+    partial: list[tuple[str, dt.datetime]] = []
     for cfg in workspace.sources:
         if not cfg.enabled:
             continue
         state = states.get(cfg.name)
+        if state is not None and state.covered_from is not None and state.covered_from > since:
+            partial.append((cfg.name, state.covered_from))
         if _failing(state, since):
             failed.append((cfg.name, (state.last_error or "") if state else ""))
         elif state is not None and state.last_success is not None and state.last_success >= since:
@@ -58,4 +66,5 @@ def coverage(
         measured=sorted(measured),
         failed=sorted(failed),
         uncovered=uncovered_platforms(workspace, settings),
+        partial=sorted(partial),
     )

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from config.workspace import SourceConfig
 from core.i18n import translate
 from core.ports import FetchResult
+from core.raw import RawMention
 from core.source_catalog import DEFAULT_MAX_PAGES
 from integrations.sources.http import HttpClient
 
@@ -79,6 +80,34 @@ class BaseSource:
         if not value or not value.strip():
             raise ConfigError("sources.config.needs", key=key)
         return value.strip()
+
+
+@dataclass
+class BackfillStep:
+    """One page of a backfill (see core.backfill and integrations.sources.backfill).
+
+    `state` is what the next page needs (stored after `items` are); `reached` the oldest
+    time read completely so far (aware UTC), `since` once `done`; `capped` when the API
+    serves nothing older than `reached` although the run asked for more; `pause` seconds
+    to wait before the next page, as the API's rate-limit headers ask.
+    """
+
+    items: list[RawMention]
+    state: dict[str, Any]
+    done: bool
+    reached: dt.datetime | None
+    capped: bool = False
+    quota_remaining: int | None = None
+    pause: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def pause_until_reset(remaining: float | None, reset_at: float | None, now: float) -> float:
+    """Seconds to wait when a rate-limit window is spent (`remaining` below 1), until its
+    reset (Unix seconds); 0 otherwise."""
+    if remaining is None or remaining >= 1 or reset_at is None:
+        return 0.0
+    return max(reset_at - now, 0.0)
 
 
 @dataclass

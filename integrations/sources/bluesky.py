@@ -6,18 +6,23 @@ with the API's cursor. Without them it searches anonymously on the public AppVie
 serves one page per query: each poll reads one page (up to 100 posts), and a burst larger
 than that is read over the following polls (`until` narrows the next query), so the
 `sources` command says so.
+
+A backfill asks for `since`/`until` and narrows `until` to the oldest post of each page,
+which works the same with and without a login; it rests when `ratelimit-remaining` runs
+out until `ratelimit-reset`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from core.clock import utcnow
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BaseSource, Window
+from integrations.sources.base import BackfillStep, BaseSource, Window, pause_until_reset
 from integrations.sources.http import HttpError, Response, SourceError
 from integrations.sources.values import count, iso_z, items, language, obj, parse_time, text
 
@@ -84,6 +89,31 @@ class BlueskySource(BaseSource):
             more=not complete and self.authenticated,
             notes=notes,
         )
+
+    async def backfill(
+        self, state: dict[str, Any], *, since: dt.datetime, until: dt.datetime
+    ) -> BackfillStep:
+        """One page of the past: `until` narrows to the oldest post read (module docstring)."""
+        upper = text(state.get("until")) or iso_z(until)
+        params = {"q": self.query, "sort": "latest", "limit": PAGE, "since": iso_z(since)}
+        resp = await self._search({**params, "until": upper})
+        posts = [obj(p) for p in items(obj(resp.json()).get("posts"))]
+        keys = [k for p in posts if (k := _sort_at(p)) is not None]
+        found = [m for p in posts if (m := self.mention(p)) is not None]
+        remaining = resp.header_float("ratelimit-remaining")
+        pause = pause_until_reset(remaining, resp.header_float("ratelimit-reset"), time.time())
+        if not keys:
+            return BackfillStep(found, {"until": upper}, True, since, False, _int(remaining))
+        bottom = min(keys)
+        # `until` is exclusive: a millisecond more reads the boundary post again (a
+        # duplicate), unless that makes no progress, when the boundary itself is the bound.
+        nxt = _plus_ms(bottom)
+        if nxt >= upper:
+            nxt = bottom
+        if nxt >= upper:
+            return BackfillStep(found, {"until": upper}, True, since, False, _int(remaining))
+        reached = parse_time(bottom)
+        return BackfillStep(found, {"until": nxt}, False, reached, False, _int(remaining), pause)
 
     async def _search(self, params: dict[str, Any]) -> Response:
         if not self.authenticated:

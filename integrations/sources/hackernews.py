@@ -3,6 +3,11 @@
 `numericFilters=created_at_i>SINCE` asks only for what is newer than the last poll; pages
 are read newest first. Algolia serves at most 1,000 hits per query, so a larger backlog is
 narrowed with `created_at_i<=UNTIL` on the next fetch (base.Window) instead of being lost.
+
+A backfill pages through `created_at_i>=SINCE,created_at_i<=UNTIL` the same way: when a
+window holds more than the 1,000 hits Algolia serves, `UNTIL` moves down to the oldest hit
+read (that second is read again; the repeats are dropped as duplicates). Algolia allows
+10,000 requests an hour per client: a token bucket keeps a backfill within that.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ from typing import Any
 from core.clock import utcnow
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BaseSource, Window
+from integrations.sources.base import BackfillStep, BaseSource, Window
+from integrations.sources.budget import TokenBucket
 from integrations.sources.values import count, items, obj, parse_time, text
 
 API_BASE = "https://hn.algolia.com"
 PAGE = 100
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
+MAX_HITS = 1000  # Algolia's paginationLimitedTo: hits it serves of one query
+BUDGET = TokenBucket(10_000, 3600.0)
 
 
 class HackerNewsSource(BaseSource):
@@ -69,6 +77,45 @@ class HackerNewsSource(BaseSource):
                 break
         after = window.advance(top=top, bottom=bottom, complete=complete, key=int)
         return FetchResult(items=found, cursor={"window": after.dump()}, more=not complete)
+
+    async def _page(self, filters: str, page: int) -> dict[str, Any]:
+        resp = await self.client.request(
+            "GET",
+            f"{self.base_url}/api/v1/search_by_date",
+            params={
+                "query": self.query,
+                "tags": self.tags,
+                "numericFilters": filters,
+                "hitsPerPage": PAGE,
+                "page": page,
+            },
+        )
+        return obj(resp.json())
+
+    async def backfill(
+        self, state: dict[str, Any], *, since: dt.datetime, until: dt.datetime
+    ) -> BackfillStep:
+        """One page of the past between `since` and `until` (see the module docstring)."""
+        low = int(since.timestamp())
+        high = int(state.get("until") or until.timestamp())
+        page = count(state.get("page"))
+        await BUDGET.take(self.base_url)
+        payload = await self._page(f"created_at_i>={low},created_at_i<={high}", page)
+        hits = [obj(h) for h in items(payload.get("hits"))]
+        stamps = [h["created_at_i"] for h in hits if isinstance(h.get("created_at_i"), int)]
+        found = [m for h in hits if (m := self.mention(h)) is not None]
+        if not hits or not stamps:
+            return BackfillStep(found, {"until": high, "page": page}, True, since)
+        bottom = min(stamps)
+        pages, total = count(payload.get("nbPages")), count(payload.get("nbHits"))
+        if page + 1 < min(pages, MAX_HITS // PAGE):
+            nxt: dict[str, Any] = {"until": high, "page": page + 1}
+        elif total > (page + 1) * PAGE:  # more than Algolia serves: narrow the window
+            nxt = {"until": bottom if bottom < high else bottom - 1, "page": 0}
+        else:
+            return BackfillStep(found, {"until": bottom, "page": 0}, True, since)
+        reached = dt.datetime.fromtimestamp(bottom, dt.UTC)
+        return BackfillStep(found, nxt, False, reached)
 
     def mention(self, hit: dict[str, Any]) -> RawMention | None:
         """A story or comment hit as a raw mention."""

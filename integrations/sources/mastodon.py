@@ -6,17 +6,23 @@ and full-text search). Paging uses `min_id`, which returns the statuses immediat
 than the cursor, so a burst larger than a page is read page by page without a gap.
 A status is stored under its ActivityPub URI, so the same post seen through a hashtag and
 through the search is one mention.
+
+A backfill reads each stream backwards with `max_id` (the statuses just older than it)
+until it passes the day asked for, one page per step, and rests when the instance's
+`X-RateLimit-Remaining` runs out until its `X-RateLimit-Reset`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import time
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BaseSource
+from integrations.sources.base import BackfillStep, BaseSource, pause_until_reset
 from integrations.sources.http import HttpError, Response
 from integrations.sources.values import count, items, language, obj, parse_time, text
 
@@ -81,6 +87,76 @@ class MastodonSource(BaseSource):
         return FetchResult(
             items=found, cursor=new_cursor, quota_remaining=quota, more=more, notes=notes
         )
+
+    def _streams(self) -> list[tuple[str, str, dict[str, Any]]]:
+        out: list[tuple[str, str, dict[str, Any]]] = [
+            (f"tag:{t.lower()}", self._tag_url(t), {}) for t in self.hashtags
+        ]
+        if self.query and self.search and self.token:
+            search = {"q": self.query, "type": "statuses", "resolve": False}
+            out.append(("search", f"{self.base_url}/api/v2/search", search))
+        return out
+
+    async def backfill(
+        self, state: dict[str, Any], *, since: dt.datetime, until: dt.datetime
+    ) -> BackfillStep:
+        """One page of one stream, backwards from `until` to `since` (module docstring)."""
+        streams = self._streams()
+        progress = {k: dict(obj(v)) for k, v in obj(state.get("streams")).items()}
+        todo = [s for s in streams if not progress.get(s[0], {}).get("done")]
+        notes: list[str] = []
+        found: list[RawMention] = []
+        pause, quota = 0.0, None
+        if todo:
+            key, url, params = todo[0]
+            mine = progress.setdefault(key, {})
+            query = {**params, "limit": PAGE, "max_id": mine.get("max_id")}
+            try:
+                resp = await self.client.request("GET", url, params=query, headers=self._headers())
+            except HttpError as exc:
+                if key != "search" or exc.status not in (401, 403, 422):
+                    raise
+                notes.append(f"search not allowed on {self.host} (HTTP {exc.status})")
+                mine["done"] = True
+                return self._step(progress, streams, since, until, found, notes, 0.0, None)
+            payload = resp.json()
+            page = items(obj(payload).get("statuses")) if key == "search" else items(payload)
+            page = [obj(p) for p in page if obj(p).get("id")]
+            times = [t for p in page if (t := parse_time(obj(p).get("created_at")))]
+            found = [
+                m for p in page if (m := self.mention(p)) is not None and m.published_at >= since
+            ]
+            if page:
+                mine["max_id"] = min((str(p["id"]) for p in page), key=_id_key)
+            if times:
+                mine["oldest"] = min(times).isoformat()
+            mine["done"] = not page or (bool(times) and min(times) < since)
+            remaining = resp.header_float("X-RateLimit-Remaining")
+            reset = parse_time(resp.headers.get("X-RateLimit-Reset"))
+            quota = int(remaining) if remaining is not None else None
+            pause = pause_until_reset(remaining, reset.timestamp() if reset else None, time.time())
+        return self._step(progress, streams, since, until, found, notes, pause, quota)
+
+    def _step(
+        self,
+        progress: dict[str, dict[str, Any]],
+        streams: list[tuple[str, str, dict[str, Any]]],
+        since: dt.datetime,
+        until: dt.datetime,
+        found: list[RawMention],
+        notes: list[str],
+        pause: float,
+        quota: int | None,
+    ) -> BackfillStep:
+        # The run has reached as far back as its least advanced stream.
+        reach: list[dt.datetime] = []
+        for key, *_ in streams:
+            mine = progress.get(key, {})
+            oldest = parse_time(mine.get("oldest"))
+            reach.append(since if mine.get("done") else (oldest or until))
+        done = all(progress.get(k, {}).get("done") for k, *_ in streams)
+        reached = since if done else max(reach, default=since)
+        return BackfillStep(found, {"streams": progress}, done, reached, False, quota, pause, notes)
 
     def _tag_url(self, tag: str) -> str:
         return f"{self.base_url}/api/v1/timelines/tag/{quote(tag, safe='')}"

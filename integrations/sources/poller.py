@@ -199,21 +199,33 @@ def _job(services: Services, info: SourceInfo) -> Callable[[], Awaitable[None]]:
 
 
 def setup(app: web.Application, services: Services) -> None:
-    """Register one scheduler job per ready source, at its interval."""
+    """Register one scheduler job per ready source, at its interval, and the backfills
+    (`sources backfill`), resuming at start the runs a stopped process left."""
+    from integrations.sources.backfill_service import BackfillService
+
+    client = HttpClient()
+    services.extras["source_http"] = client
+    backfills = BackfillService(services, client)
+    services.extras["backfill"] = backfills
+
+    async def resume(_app: web.Application) -> None:
+        resumed = await backfills.resume_orphans()
+        if resumed:
+            log.info("resumed %d backfill run(s) left by a stopped process", resumed)
+
+    async def close_client(_app: web.Application) -> None:
+        await backfills.close()
+        await client.close()
+
+    app.on_startup.append(resume)
+    app.on_cleanup.append(close_client)
     scheduler: Any = services.extras.get("scheduler")
     if scheduler is None:
         log.warning("no scheduler: sources are not polled (python -m bot ingest --once polls)")
         return
-    client = HttpClient()
-    services.extras["source_http"] = client
     infos = load_sources(services.workspace, services.settings, client)
     services.extras["sources"] = infos
     for info in infos:
         if info.polled:
             scheduler.every(f"poll:{info.name}", info.config.interval_seconds, _job(services, info))
     log.info("polling %d source(s)", sum(1 for i in infos if i.polled))
-
-    async def close_client(_app: web.Application) -> None:
-        await client.close()
-
-    app.on_cleanup.append(close_client)

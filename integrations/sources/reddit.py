@@ -8,10 +8,17 @@ minute is not sat out: the poll ends and the source rests until the window reset
 
 Listings are newest first and page backwards with `after`; the window (base.Window) is
 kept in `created_utc`, and an interrupted backlog resumes from the stored `after`.
+
+A backfill pages each stream back with `after` (the search sorted by new, with `t=` the
+smallest period that holds the days asked for) until it passes the day asked for. Reddit
+serves at most 1,000 items of a listing (250 of a search): a stream that ends there before
+the day asked for is capped, and the run says how far back it got.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import time
 from typing import Any
 
@@ -19,7 +26,7 @@ import aiohttp
 
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BaseSource, Window
+from integrations.sources.base import BackfillStep, BaseSource, Window
 from integrations.sources.budget import TokenBucket
 from integrations.sources.http import RateLimited, Response, SourceError
 from integrations.sources.values import count, items, obj, parse_time, text
@@ -28,6 +35,8 @@ API_BASE = "https://oauth.reddit.com"
 AUTH_BASE = "https://www.reddit.com"
 PAGE = 100
 MAX_WAIT = 30.0
+LISTING_CAP = 1000
+SEARCH_CAP = 250
 # One budget per OAuth client in this process, whichever source uses it.
 _BUDGETS: dict[str, TokenBucket] = {}
 
@@ -121,6 +130,71 @@ class RedditSource(BaseSource):
             new["after"] = after
         return found, new, not complete, remaining
 
+    async def backfill(
+        self, state: dict[str, Any], *, since: dt.datetime, until: dt.datetime
+    ) -> BackfillStep:
+        """One page of one stream, back from `until` to `since` (module docstring)."""
+        streams = self.streams()
+        progress = {k: dict(obj(v)) for k, v in obj(state.get("streams")).items()}
+        todo = [s for s in streams if not progress.get(s[0], {}).get("done")]
+        found: list[RawMention] = []
+        quota = None
+        if todo:
+            key, path, params = todo[0]
+            mine = progress.setdefault(key, {})
+            if key == "search":
+                params = {**params, "t": _period(until - since)}
+            query = {**params, "limit": PAGE, "raw_json": 1, "after": mine.get("after")}
+            resp = await self._get(path, query)
+            quota = _remaining(resp)
+            listing = obj(obj(resp.json()).get("data"))
+            children = [
+                obj(obj(c).get("data")) | {"_kind": obj(c).get("kind")}
+                for c in items(listing.get("children"))
+            ]
+            stamps = [c["created_utc"] for c in children if _is_time(c.get("created_utc"))]
+            low, high = since.timestamp(), until.timestamp()
+            found = [
+                m
+                for c in children
+                if _is_time(c.get("created_utc"))
+                and low <= c["created_utc"] <= high
+                and (m := self.mention(c)) is not None
+            ]
+            mine["seen"] = count(mine.get("seen")) + len(children)
+            if stamps:
+                mine["oldest"] = min(stamps + ([mine["oldest"]] if "oldest" in mine else []))
+            after = text(listing.get("after"))
+            mine["after"] = after
+            passed = bool(stamps) and min(stamps) < low
+            if passed or not after or not children:
+                mine["done"] = True
+                cap = SEARCH_CAP if key == "search" else LISTING_CAP
+                mine["capped"] = not passed and mine["seen"] >= cap
+        return self._step(progress, streams, since, until, found, quota)
+
+    def _step(
+        self,
+        progress: dict[str, dict[str, Any]],
+        streams: list[tuple[str, str, dict[str, Any]]],
+        since: dt.datetime,
+        until: dt.datetime,
+        found: list[RawMention],
+        quota: int | None,
+    ) -> BackfillStep:
+        reach: list[dt.datetime] = []
+        for key, *_ in streams:
+            mine = progress.get(key, {})
+            oldest = parse_time(mine.get("oldest"))
+            if mine.get("done") and not mine.get("capped"):
+                reach.append(since)
+            else:
+                reach.append(max(oldest, since) if oldest else until)
+        done = all(progress.get(k, {}).get("done") for k, *_ in streams)
+        capped = any(progress.get(k, {}).get("capped") for k, *_ in streams)
+        reached = max(reach, default=since)
+        return BackfillStep(found, {"streams": progress}, done, reached, capped, quota)
+
     async def _get(self, path: str, params: dict[str, Any]) -> Response:
         await self._spend()
         token = await self._access_token()
@@ -207,6 +281,18 @@ def _permalink(data: dict[str, Any], sub: str) -> str | None:
     if link_id and ident and sub:  # comments of older listings carry no permalink
         return f"https://www.reddit.com/r/{sub}/comments/{link_id.removeprefix('t3_')}/_/{ident}/"
     return None
+
+
+def _is_time(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _period(span: dt.timedelta) -> str:
+    """The `t=` of a search that holds `span`: Reddit's day, week, month, year or all."""
+    for name, days in (("day", 1), ("week", 7), ("month", 31), ("year", 366)):
+        if span <= dt.timedelta(days=days):
+            return name
+    return "all"
 
 
 def _remaining(resp: Response) -> int | None:

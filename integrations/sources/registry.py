@@ -15,14 +15,18 @@ from config.settings import Settings
 from config.workspace import SourceConfig, Workspace
 from core.ports import Source
 from core.source_catalog import Note, Status, assess
+from integrations.sources.appstore import AppStoreSource
 from integrations.sources.base import BaseSource, ConfigError
 from integrations.sources.bluesky import BlueskySource
+from integrations.sources.discourse import DiscourseSource
 from integrations.sources.hackernews import HackerNewsSource
 from integrations.sources.http import HttpClient
+from integrations.sources.lemmy import LemmySource
 from integrations.sources.mastodon import MastodonSource
 from integrations.sources.reddit import RedditSource
 from integrations.sources.rss import FeedSource
 from integrations.sources.x import XSource
+from integrations.sources.youtube import YouTubeSource
 
 log = logging.getLogger(__name__)
 
@@ -88,4 +92,12 @@ def build_source(cfg: SourceConfig, settings: Settings, client: HttpClient) -> B
         return HackerNewsSource(cfg, client)
     if cfg.type == "x":
         return XSource(cfg, client, bearer_token=settings.x_bearer_token)
+    if cfg.type == "discourse":
+        return DiscourseSource(cfg, client)
+    if cfg.type == "youtube":
+        return YouTubeSource(cfg, client, api_key=settings.youtube_api_key)
+    if cfg.type == "appstore":
+        return AppStoreSource(cfg, client)
+    if cfg.type == "lemmy":
+        return LemmySource(cfg, client)
     raise ConfigError("sources.config.unknown_type", type=cfg.type)

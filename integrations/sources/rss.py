@@ -5,6 +5,11 @@ from bytes, never handed to feedparser as a URL. A feed is a whole site, so its 
 kept only when they match the watchlist, unless the source says `keep_all`. Alert feeds
 link through a redirect (`https://www.google.com/url?…&url=REAL`); the real link is
 unwrapped so that the same article from two alerts is one mention.
+
+News coverage is followed through search-as-RSS presets: `options: {preset: google_news}`
+(or `bing_news`) with a `query` builds the feed URL of that search (presets.py), in the
+language and country of `options.language`/`options.country`. Every item of such a feed
+answers the query, so all are kept; the publisher named by the feed is the author.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import feedparser
 from core.clock import utcnow
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BaseSource
+from integrations.sources.base import BaseSource, ConfigError
 from integrations.sources.http import BadPayload
 from integrations.sources.jsonfeed import is_json_feed, json_feed_entries
+from integrations.sources.presets import PRESETS, preset_url
 from integrations.sources.values import language, parse_time
 
 log = logging.getLogger(__name__)
@@ -32,13 +38,29 @@ _REDIRECT_PARAMS = ("url", "q", "u")
 
 
 class FeedSource(BaseSource):
-    """One feed URL (`url`); options: none needed."""
+    """One feed URL (`url`), or a search-as-RSS preset with a `query`; options: preset,
+    language, country."""
 
     type = "rss"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.url = self.require(self.config.url, "url")
+        self.preset = self.str_option("preset", "") or None
+        if self.preset is not None:
+            if self.preset not in PRESETS:
+                raise ConfigError(
+                    "sources.config.bad_preset", value=self.preset, known=", ".join(PRESETS)
+                )
+            self.url = preset_url(
+                self.preset,
+                self.require(self.config.query, "query"),
+                language=self.str_option("language", "de"),
+                country=self.str_option("country", "DE"),
+                base_url=self.config.base_url,
+            )
+        else:
+            self.url = self.require(self.config.url, "url")
+        self.keep_all = self.config.keep_all or self.preset is not None
 
     async def fetch(self, cursor: dict[str, Any]) -> FetchResult:
         headers = {
@@ -102,11 +124,18 @@ class FeedSource(BaseSource):
             published_at=published,
             source_type=self.type,
             url=link,
-            author=entry.get("author") or None,
+            author=entry.get("author") or _publisher(entry) or None,
             reply_to=str(reply_to)[:255] if reply_to else None,
             language=language(entry.get("language")),
-            keep_unmatched=self.config.keep_all,
+            keep_unmatched=self.keep_all,
         )
+
+
+def _publisher(entry: dict[str, Any]) -> str | None:
+    """The publisher a news feed names for an item (`<source>` of Google and Bing News)."""
+    source = entry.get("source")
+    title = source.get("title") if isinstance(source, dict) else None
+    return str(title) if title else None
 
 
 def _feedparse(body: bytes, headers: dict[str, str], url: str) -> Any:

@@ -6,17 +6,19 @@ A Protocol rather than an import, because integrations may not import handlers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from config.settings import Settings
 from config.workspace import Workspace
 from core.db import SessionFactory
 from core.pipeline import Pipeline
+from core.ports import Notifier
 
 
 class IngestServices(Protocol):
-    """Settings, the workspace, the database, the pipeline, the clock, feature extras."""
+    """Settings, the workspace, the database, the pipeline, the clock, the notifiers (where
+    a chat-started backfill reports), feature extras."""
 
     @property
     def settings(self) -> Settings: ...
@@ -32,6 +34,9 @@ class IngestServices(Protocol):
 
     @property
     def clock(self) -> Callable[[], dt.datetime]: ...
+
+    @property
+    def notifiers(self) -> Mapping[str, Notifier]: ...
 
     @property
     def extras(self) -> dict[str, Any]: ...

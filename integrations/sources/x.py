@@ -5,18 +5,23 @@ Off unless X_BEARER_TOKEN is set: X bills reads per post, so each fetch reads at
 (core.source_catalog.x_posts_per_day). Paging uses
 `since_id` (and `until_id` for a backlog, base.Window); the first poll looks back
 `lookback_hours` (at most the 7 days that recent search covers).
+
+A backfill asks recent search for `start_time`/`end_time` (7 days at most) and pages with
+`next_token`; when `x-rate-limit-remaining` runs out it rests until `x-rate-limit-reset`.
+Every post read is billed, so `sources` and the backfill say how many were read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from core.clock import utcnow
 from core.ports import FetchResult
 from core.raw import RawMention
 from core.source_catalog import X_PAGE_SIZE
-from integrations.sources.base import BaseSource, Window
+from integrations.sources.base import BackfillStep, BaseSource, Window, pause_until_reset
 from integrations.sources.values import count, items, language, obj, parse_time, text
 
 API_BASE = "https://api.x.com"
@@ -99,6 +104,45 @@ class XSource(BaseSource):
             quota_remaining=quota,
             more=not complete,
             notes=notes,
+        )
+
+    async def backfill(
+        self, state: dict[str, Any], *, since: dt.datetime, until: dt.datetime
+    ) -> BackfillStep:
+        """One page of recent search between `since` and `until` (module docstring)."""
+        # A run resumed days later: recent search no longer reaches its start.
+        since = max(since, utcnow().replace(tzinfo=dt.UTC) - MAX_LOOKBACK)
+        params: dict[str, Any] = {
+            "query": self.query,
+            "max_results": self.page_size,
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": USER_FIELDS,
+            "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end_time": until.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "next_token": text(state.get("next_token")),
+        }
+        resp = await self.client.request(
+            "GET",
+            f"{self.base_url}/2/tweets/search/recent",
+            params=params,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        remaining = resp.header_float("x-rate-limit-remaining")
+        pause = pause_until_reset(remaining, resp.header_float("x-rate-limit-reset"), time.time())
+        payload = obj(resp.json())
+        users = {
+            str(u.get("id")): u for u in map(obj, items(obj(payload.get("includes")).get("users")))
+        }
+        found = [m for p in items(payload.get("data")) if (m := self.mention(obj(p), users))]
+        token = text(obj(payload.get("meta")).get("next_token"))
+        quota = int(remaining) if remaining is not None else None
+        notes = [f"{len(found)} posts read (X bills each read)"] if found else []
+        if not token or not found:
+            return BackfillStep(found, {}, True, since, False, quota, pause, notes)
+        reached = max(min(m.published_at for m in found), since)
+        return BackfillStep(
+            found, {"next_token": token}, False, reached, False, quota, pause, notes
         )
 
     def mention(self, post: dict[str, Any], users: dict[str, dict[str, Any]]) -> RawMention | None:

@@ -88,8 +88,15 @@ async def test_each_source_with_its_state(ask: Callable[..., Any], configured: A
     assert reply.footnotes == [
         "Not covered directly: LinkedIn, Xing, Facebook, Instagram, X (no X_BEARER_TOKEN). "
         "These reach me only through the webhook (POST /ingest/webhook) or a file import "
-        "(python -m bot import); a brief does not cover them otherwise."
+        "(python -m bot import); a brief does not cover them otherwise.",
+        "`sources backfill NAME --days 30` fetches the past of: hn, masto, bsky "
+        "(e.g. `sources backfill hn --days 30`).",
+        # the first answer of a new workspace offers it once
+        "New here? I can fetch what was said before you started listening: "
+        "`sources backfill hn --days 30` (possible for hn, masto, bsky).",
     ]
+    again = await ask("sources")
+    assert len(again.footnotes) == 2  # offered once, never again
 
 
 async def test_with_a_token_x_is_covered_and_its_cost_is_shown(

@@ -20,15 +20,20 @@ from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from integrations.sources.appstore import AppStoreSource
 from integrations.sources.base import BaseSource
 from integrations.sources.bluesky import BlueskySource
+from integrations.sources.discourse import DiscourseSource
 from integrations.sources.hackernews import HackerNewsSource
 from integrations.sources.http import HttpClient, RetryPolicy, SourceError
+from integrations.sources.lemmy import LemmySource
 from integrations.sources.mastodon import MastodonSource
 from integrations.sources.reddit import RedditSource
 from integrations.sources.rss import FeedSource
 from integrations.sources.x import XSource
+from integrations.sources.youtube import YouTubeSource
 from tests.integrations.sources.conftest import fixture_bytes, fixture_json, source_config
+from tests.integrations.sources.contract import APPSTORE_FEED, LEMMY_SEARCH
 from tests.security.strategies import any_text, dumps, garbage, json_values, mutated
 from tests.security.test_parsers import assert_storable
 
@@ -43,6 +48,10 @@ HN = {r["url"]: r["reply"] for r in fixture_json("hackernews", "algolia_api_v1_f
 HN_PAGE = HN["/api/v1/search_by_date?hitsPerPage=1&tags=(comment)"]
 X = fixture_json("x", "search_recent_tweepy.json")
 BLUESKY_POST = fixture_json("bluesky", "getPostThread_response_real.json")["thread"]["post"]
+DISCOURSE_SEARCH = fixture_json("discourse", "search_query_response.json")
+DISCOURSE_TOPIC = fixture_json("discourse", "topic.json")
+YOUTUBE_SEARCH = fixture_json("youtube", "search_by_keywords_p1.json")
+YOUTUBE_COMMENTS = fixture_json("youtube", "comment_threads_by_video_paged_1.json")
 FEEDS = [
     fixture_bytes("feeds", name)
     for name in (
@@ -106,6 +115,20 @@ def build(kind: str, base: str, http: HttpClient) -> BaseSource:
         return RedditSource(cfg, http, client_id=f"id-{uuid.uuid4()}", client_secret="s")
     if kind == "hackernews":
         return HackerNewsSource(source_config("hn", "hackernews", base_url=base, query="x"), http)
+    if kind == "discourse":
+        cfg = source_config(
+            "forum", "discourse", base_url=base, query="x", options={"lookback_hours": 720}
+        )
+        return DiscourseSource(cfg, http)
+    if kind == "youtube":
+        return YouTubeSource(
+            source_config("yt", "youtube", base_url=base, query="x"), http, api_key="k"
+        )
+    if kind == "appstore":
+        cfg = source_config("app", "appstore", base_url=base, app_id="123", countries=["de"])
+        return AppStoreSource(cfg, http)
+    if kind == "lemmy":
+        return LemmySource(source_config("lemmy", "lemmy", base_url=base, query="x"), http)
     return XSource(source_config("x", "x", base_url=base, query="x"), http, bearer_token="b")
 
 
@@ -116,6 +139,10 @@ def real_response(kind: str) -> Any:
         "reddit": REDDIT,
         "hackernews": HN_PAGE,
         "x": X,
+        "discourse": DISCOURSE_SEARCH,
+        "youtube": YOUTUBE_SEARCH,
+        "appstore": APPSTORE_FEED,
+        "lemmy": LEMMY_SEARCH,
     }[kind]
 
 
@@ -131,7 +158,17 @@ async def poll(source: BaseSource, cursor: dict[str, Any]) -> None:
 
 # --- responses over HTTP -----------------------------------------------------------------
 
-JSON_KINDS = ["mastodon", "bluesky", "reddit", "hackernews", "x"]
+JSON_KINDS = [
+    "mastodon",
+    "bluesky",
+    "reddit",
+    "hackernews",
+    "x",
+    "discourse",
+    "youtube",
+    "appstore",
+    "lemmy",
+]
 
 
 @ASYNC
@@ -242,4 +279,53 @@ def test_x_post(post: Any, ident: str | None, users: Any) -> None:
     users = users if isinstance(users, dict) else {}
     users = {str(k): v for k, v in users.items() if isinstance(v, dict)}
     if (item := source.mention(post, users)) is not None:  # type: ignore[attr-defined]
+        assert_storable(item)
+
+
+@DIRECT
+@given(
+    post=mutated(DISCOURSE_TOPIC["post_stream"]["posts"][0], max_changes=4),
+    topic=mutated(DISCOURSE_SEARCH["topics"][0], max_changes=3),
+    body=any_text,
+)
+def test_discourse_post(post: Any, topic: Any, body: str) -> None:
+    source = build("discourse", "http://127.0.0.1:9", HttpClient())
+    if isinstance(post, dict) and isinstance(topic, dict):
+        item = source.mention(post, topic, body, keep=True)  # type: ignore[attr-defined]
+        if item is not None:
+            assert_storable(item)
+
+
+@DIRECT
+@given(
+    video=mutated(YOUTUBE_SEARCH["items"][0], max_changes=4),
+    thread=mutated(YOUTUBE_COMMENTS["items"][0], max_changes=4),
+    title=st.none() | any_text,
+)
+def test_youtube_video_and_comment(video: Any, thread: Any, title: str | None) -> None:
+    source = build("youtube", "http://127.0.0.1:9", HttpClient())
+    if isinstance(video, dict) and (item := source.video(video)) is not None:  # type: ignore[attr-defined]
+        assert_storable(item)
+    if isinstance(thread, dict) and (item := source.comment(thread, title)) is not None:  # type: ignore[attr-defined]
+        assert_storable(item)
+
+
+@DIRECT
+@given(entry=mutated(APPSTORE_FEED["feed"]["entry"][0], max_changes=4), country=any_text)
+def test_appstore_review(entry: Any, country: str) -> None:
+    source = build("appstore", "http://127.0.0.1:9", HttpClient())
+    if isinstance(entry, dict) and (item := source.review(entry, country)) is not None:  # type: ignore[attr-defined]
+        assert_storable(item)
+
+
+@DIRECT
+@given(
+    post=mutated(LEMMY_SEARCH["posts"][0], max_changes=4),
+    comment=mutated(LEMMY_SEARCH["comments"][0], max_changes=4),
+)
+def test_lemmy_post_and_comment(post: Any, comment: Any) -> None:
+    source = build("lemmy", "http://127.0.0.1:9", HttpClient())
+    if isinstance(post, dict) and (item := source.post(post)) is not None:  # type: ignore[attr-defined]
+        assert_storable(item)
+    if isinstance(comment, dict) and (item := source.comment(comment)) is not None:  # type: ignore[attr-defined]
         assert_storable(item)
