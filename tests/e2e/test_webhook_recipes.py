@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -78,15 +79,20 @@ def recipes() -> dict[str, str]:
 
 def run_recipe(platform: str, code: str) -> dict[str, str]:
     sample = json.dumps(SAMPLES[platform])
+    # Node has its own clock; the bot's is the test process's (moved ahead under
+    # `make pytest-ahead`), so the recipe signs with the time the bot will check against.
+    clock = f"Date.now = () => {int(time.time() * 1000)};\n"
     if "inputData" in code:  # Code by Zapier: inputData in, `output` out
         script = (
-            f"let output; const inputData = {sample};\n"
+            clock
+            + f"let output; const inputData = {sample};\n"
             + code.replace("'YOUR_SECRET'", json.dumps(SECRET))
             + "\nconsole.log(JSON.stringify(output));"
         )
     else:  # n8n's Code node: $json and $env in, { json } out
         script = (
-            f"const $json = {sample}; const $env = {{HORCH_WEBHOOK_SECRET: {json.dumps(SECRET)}}};\n"
+            clock
+            + f"const $json = {sample}; const $env = {{HORCH_WEBHOOK_SECRET: {json.dumps(SECRET)}}};\n"
             f"const result = (() => {{\n{code}\n}})();\nconsole.log(JSON.stringify(result.json));"
         )
     done = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30)
