@@ -85,7 +85,7 @@ async def main(repeat: int) -> None:
 
     print(line("standup (gather, 24 h)", await time_async(run_standup, repeat)))
 
-    registry = services.extras["registry"]
+    registry = services.registry
     await dispatch(registry, services, console("backlog suggest", locale="de"))
     for n in range(8):
         await dispatch(registry, services, console(f"backlog add Item{n} --points 1"))

@@ -31,7 +31,7 @@ CATCH_UP_BATCHES = 20
 
 def engine_for(services: Services) -> AlertEngine:
     """The process's alert engine, created and attached to the pipeline once."""
-    engine = services.extras.get("alerts")
+    engine = services.background.alerts
     if isinstance(engine, AlertEngine):
         return engine
     engine = AlertEngine(
@@ -39,15 +39,15 @@ def engine_for(services: Services) -> AlertEngine:
         workspace=services.workspace,
         notifiers=services.notifiers,
         clock=lambda: services.clock(),
-        owner=str(services.extras.get("instance", "local")),
+        owner=services.instance,
     )
-    services.extras["alerts"] = engine
+    services.background.alerts = engine
     services.pipeline.listeners.append(engine.on_stored)
     return engine
 
 
 def topic_job_for(services: Services, engine: AlertEngine) -> TopicJob:
-    job = services.extras.get("topics")
+    job = services.background.topics
     if isinstance(job, TopicJob):
         return job
 
@@ -60,7 +60,7 @@ def topic_job_for(services: Services, engine: AlertEngine) -> TopicJob:
         clock=lambda: services.clock(),
         on_counted=counted,
     )
-    services.extras["topics"] = job
+    services.background.topics = job
     return job
 
 
@@ -75,7 +75,7 @@ def setup(app: web.Application, services: Services) -> None:
         ),
     )
     engine = engine_for(services)
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: alerts fire on arrival only; no drops, retries or topics")
     else:

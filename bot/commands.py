@@ -54,7 +54,7 @@ async def run(settings: Settings, *, console: bool) -> int:
             loop.add_signal_handler(sig, stop.set)
     console_task = None
     if console and sys.stdin.isatty():
-        console_task = asyncio.create_task(repl(services.extras["registry"], services, None, stop))
+        console_task = asyncio.create_task(repl(services.registry, services, None, stop))
     await stop.wait()
     log.info("stopping")
     if console_task is not None:
@@ -72,7 +72,7 @@ async def chat(settings: Settings, *, once: str | None, locale: str | None) -> i
 
     services = await _services(settings)
     try:
-        registry = services.extras["registry"]
+        registry = services.registry
         if once is not None:
             return await chat_once(registry, services, once, locale)
         await repl(registry, services, locale, asyncio.Event())

@@ -75,7 +75,7 @@ class StandupJobs:
     ) -> None:
         self.services = services
         self.clock = clock or services.clock
-        self.owner = owner or str(services.extras.get("instance", "local"))
+        self.owner = owner or services.instance
         self._warned: set[tuple[str, str]] = set()
         # Runs known to be finished (by this replica or another): no need to ask the
         # database again on every tick until the next occurrence.
@@ -216,12 +216,12 @@ def setup(app: web.Application, services: Services) -> None:
             echo=sys.stdout.isatty(),
         ),
     )
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: standups will not be posted")
         return
     jobs = StandupJobs(services)
-    services.extras["standup_jobs"] = jobs
+    services.background.standups = jobs
 
     async def tick() -> None:
         await jobs.tick()

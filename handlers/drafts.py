@@ -32,7 +32,7 @@ def service_for(services: Services) -> DraftService:
         llm=services.llm,
         publishers=services.publishers,
         clock=services.clock,
-        owner=str(services.extras.get("instance", "local")),
+        owner=services.instance,
     )
 
 

@@ -30,6 +30,8 @@ from bot.slack.socket_mode import lifecycle
 from handlers.context import Services
 
 log = logging.getLogger(__name__)
+# The running adapter (tests reach it through the app, to drain it or speed its pacing).
+ADAPTER: web.AppKey[SlackAdapter] = web.AppKey("slack_adapter", SlackAdapter)
 
 __all__ = ["SlackAdapter", "SlackNotifier", "setup"]
 
@@ -62,7 +64,7 @@ def setup(app: web.Application, services: Services) -> None:
     deliverer = Deliverer(client, zone=services.workspace.schedules.timezone)
     services.notifiers["slack"] = SlackNotifier(services, deliverer)
     adapter = SlackAdapter(services, deliverer)
-    services.extras["slack"] = adapter
+    app[ADAPTER] = adapter
     identity = BotIdentity(client)
     receiving = bool(settings.slack_signing_secret or settings.slack_app_token)
 

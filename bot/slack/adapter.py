@@ -169,7 +169,7 @@ class SlackAdapter:
         )
 
     async def _dispatch(self, request: Request, origin: Origin) -> tuple[Reply, str]:
-        registry = self.services.extras["registry"]
+        registry = self.services.registry
         # Resolved once, here, and handed to dispatch (which then needs no lookup of its
         # own); a `language` reply is written in the new language by its handler.
         locale = await resolve_locale(self.services, request)

@@ -153,7 +153,7 @@ class TeamsBot:
         self, context: TurnContext, request: Request, *, update_id: str | None
     ) -> Reply | None:
         """The handler's Reply, or None when it outlived the deadline (it is posted later)."""
-        registry = self.services.extras["registry"]
+        registry = self.services.registry
         task = asyncio.ensure_future(answer(registry, self.services, request))
         done, _ = await asyncio.wait({task}, timeout=self.rt.deadline)
         if task in done:

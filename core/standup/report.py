@@ -53,7 +53,9 @@ def _refs(items: list[BacklogItem]) -> list[ItemRef]:
     return [ItemRef(i.id or 0, i.title) for i in items]
 
 
-async def _sprint(session: AsyncSession, now: dt.datetime) -> tuple[SprintSummary | None, list]:
+async def _sprint(
+    session: AsyncSession, now: dt.datetime
+) -> tuple[SprintSummary | None, list[BacklogItem]]:
     sprint = await store.active_sprint(session=session)
     if sprint is None:
         return None, []

@@ -16,7 +16,7 @@ from bot.slack.adapter import CONCURRENCY, SlackAdapter
 
 def bare_adapter() -> SlackAdapter:
     """Only the scheduling of work is tested here: no database, no Slack."""
-    services: Any = SimpleNamespace(extras={})
+    services: Any = SimpleNamespace(instance="test")
     return SlackAdapter(services, deliverer=None)  # type: ignore[arg-type]
 
 
