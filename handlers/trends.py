@@ -101,6 +101,7 @@ async def trends_reply(request: Request, ctx: Context, period_text: str | None =
         ]
         names = await load_names(
             session,
+            locale=ctx.locale,
             topic_keys=[m.signal.key for m in moving]
             + [k for e in events for k in (e.key, *e.related, *(c.key for c in e.companions))],
         )
@@ -244,7 +245,7 @@ async def to_backlog(request: Request, ctx: Context) -> Reply:
         examples = await store.mentions_for_key(
             session=session, key=key, since=end - RECENT, until=end, limit=5
         )
-        names = await load_names(session, topic_keys=[key])
+        names = await load_names(session, topic_keys=[key], locale=ctx.locale)
     tot = totals.get(key, store.Totals())
     name = names.of(key)
     variant = "drop" if kind == "drop" else "rise"
