@@ -61,6 +61,8 @@ async def brief_reply(ctx: Context, period_text: str | None) -> Reply:
             settings=ctx.services.settings,
             now=ctx.now(),
         )
+        # The stories in the channel's language ("delivery" in English, "Lieferung" here).
+        figures.names = figures.names.localized(ctx.locale)
         stories = await main_stories(
             session,
             since=period.start,

@@ -79,7 +79,9 @@ def _item(item: Item, t: Translator, locale: str, zone: str) -> RenderableType:
         head.append(safe(t("render.by", author=item.author)) + "  ", style="bold")
     if item.source:
         head.append(safe(t("render.via", source=item.source)), style="dim")
-    lines: list[RenderableType] = [head]
+    # A card without sentiment, time, author or source (a trend, a backlog item) starts
+    # with its title, not with an empty line.
+    lines: list[RenderableType] = [head] if head.plain else []
     if item.title:
         lines.append(Text(safe(item.title), style="bold"))
     if item.text:

@@ -191,14 +191,18 @@ def _key_filter(key: str) -> object | None:
     return None
 
 
-def _key_mentions(key: str, since: dt.datetime, until: dt.datetime) -> Any:
+def _key_mentions(
+    key: str, since: dt.datetime, until: dt.datetime, *, duplicates: bool = False
+) -> Any:
     """The WHERE clauses of the mentions behind a count key in [since, until) (near-
-    duplicates left out); None for a key no mention can be found by."""
+    duplicates left out unless `duplicates`: the hourly counts include them); None for a key
+    no mention can be found by."""
     where: list[Any] = [
         col(Mention.published_at) >= since,
         col(Mention.published_at) < until,
-        col(Mention.dup_of).is_(None),
     ]
+    if not duplicates:
+        where.append(col(Mention.dup_of).is_(None))
     kind, _, value = key.partition(":")
     if kind == "topic":
         if not value.isdigit():
@@ -251,13 +255,15 @@ async def mentions_for_key(
     until: dt.datetime,
     limit: int = 3,
     newest: bool = False,
+    duplicates: bool = False,
 ) -> list[Mention]:
-    """Mentions behind a count key in [since, until), near-duplicates left out.
+    """Mentions behind a count key in [since, until), near-duplicates left out unless
+    `duplicates` (then they are the very mentions the hourly counts of the key count).
 
     Widest reach first, or newest first with `newest` (which stops early on a long window).
     Topic keys (`topic:<id>`) read the topic assignments.
     """
-    where = _key_mentions(key, since, until)
+    where = _key_mentions(key, since, until, duplicates=duplicates)
     if where is None:
         return []
     stmt = select(Mention).where(*where)

@@ -58,6 +58,17 @@ async def story_labels(
     return {i: label_in(root, locale) for i, root in found.items()}
 
 
+async def story_names(
+    session: AsyncSession, keys: Iterable[str | int]
+) -> dict[int, dict[str, str]]:
+    """Each story's name in German and in English ("Lieferung", "delivery"), by the id
+    asked for: the channel's language picks one, and a line about a story must not list
+    its own name in the other language beside it."""
+    ids = [i for k in keys if (i := topic_id(k)) is not None]
+    found = await store.roots(session=session, ids=ids)
+    return {i: {lang: label_in(root, lang) for lang in ("de", "en")} for i, root in found.items()}
+
+
 async def story_label(session: AsyncSession, key: str | int, *, locale: str) -> str | None:
     """One story's name (None when there is no such topic)."""
     ident = topic_id(key)

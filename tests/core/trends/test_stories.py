@@ -163,3 +163,29 @@ async def test_the_brief_section_leads_with_the_week_s_stories(velora: Any) -> N
         assert story.label in example.text or story.terms
     ranks = [s.rank for s in stories]
     assert ranks == sorted(ranks, reverse=True)
+
+
+async def test_a_hashtag_that_is_one_story_is_filed_as_that_story(velora: Any) -> None:
+    """The trends button once filed "#veloratour" and its story as two backlog items, and
+    `trends` listed both; one story is one backlog item, whichever of its keys is clicked."""
+    import json
+
+    from core.models_backlog import BacklogItem
+    from handlers.dispatch import dispatch
+    from tests.conftest import console_request
+
+    services, _ = velora
+    roots = await _check_one_story_per_event(services, ("tour",))
+
+    async def click(key: str) -> Any:
+        value = json.dumps({"key": key, "kind": "climb"})
+        request = console_request(f"!trends.to_backlog {value}", locale="de")
+        return await dispatch(services.extras["registry"], services, request)
+
+    first = await click("tag:#veloratour")
+    assert first.sections[0].startswith("Ins Backlog übernommen als #"), first.sections
+    again = await click(f"topic:{roots['tour']}")
+    assert "steht schon im Backlog" in again.sections[0], again.sections
+    async with services.sessions() as session:
+        items = (await session.execute(select(BacklogItem))).scalars().all()
+    assert [i.topic_key for i in items] == [f"topic:{roots['tour']}"]
