@@ -11,7 +11,7 @@ from core.backlog import ice
 from core.backlog.rising import KeyWindow
 from core.backlog.rules import RuleContext
 from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
-from core.storage.backlog_evidence import mentions_for_key
+from core.storage.trends import mentions_for_key
 
 WINDOW = dt.timedelta(days=7)
 MIN_COUNT = 5
@@ -43,7 +43,7 @@ async def suggest_competitor_moves(ctx: RuleContext) -> list[Suggestion]:
         if not found:
             continue
         mentions = await mentions_for_key(
-            session=ctx.session, key=key, since=ctx.now - WINDOW, until=ctx.now
+            session=ctx.session, key=key, since=ctx.now - WINDOW, until=ctx.now, limit=5
         )
         name = ctx.topic(key)
         for move in found:

@@ -8,8 +8,8 @@ from core.backlog import ice
 from core.backlog.rising import KeyWindow, rising
 from core.backlog.rules import RuleContext
 from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
-from core.storage.backlog_evidence import mentions_for_key
 from core.storage.stories import stories_of_key
+from core.storage.trends import mentions_for_key
 
 WINDOW = dt.timedelta(days=7)
 MIN_COUNT = 5
@@ -47,7 +47,7 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
         fmt = pick_format(fig)
         topic = ctx.topic(fig.key)
         mentions = await mentions_for_key(
-            session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now
+            session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now, limit=5
         )
         variant = "negative" if fmt == "blog_article" else "positive"
         t = ctx.t
