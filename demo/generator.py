@@ -724,18 +724,3 @@ def _url(source: str, author: _Author, i: int, draft: _Draft, when: dt.datetime)
     section = "news" if source == "demo-news" else f"blog/{author.handle}"
     return f"{URL_BASE}/{section}/{when:%Y/%m}/{slug}-{i}"
 
-
-__all__ = [
-    "DELIVERY_SPIKE_BEFORE",
-    "DELIVERY_SPIKE_FACTOR",
-    "DEMO_NOTICE",
-    "DEMO_SOURCES",
-    "HASHTAG_RISE",
-    "KAFFEEKO_DROP_FACTOR",
-    "KAFFEEKO_DROP_SINCE",
-    "PLANTED_HASHTAG",
-    "URL_BASE",
-    "Ingestor",
-    "generate_demo",
-    "seed_demo",
-]
