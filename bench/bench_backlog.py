@@ -51,9 +51,9 @@ async def main(repeat: int) -> None:
     from bot.standup_jobs import StandupJobs
     from core.backlog.suggest import suggest
     from core.db import session_scope
-    from core.demo import seed_demo
     from core.standup.report import build
     from core.storage import conversations
+    from demo import seed_demo
     from handlers.dispatch import dispatch
     from tests.core.backlog.helpers import console
     from tests.fakes import RuleAnalyzer

@@ -24,7 +24,7 @@ DEMO_SLOT = "v1"
 
 async def seed_once(services: Services, *, now: dt.datetime | None = None) -> int:
     """Seed the demo stream unless it was seeded before (claimed in the database)."""
-    from core.demo import seed_demo
+    from demo import seed_demo
 
     owner = services.instance
     now = now or services.clock()

@@ -16,12 +16,19 @@ command given up, and then it is logged and counted
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_before_delay,
+    wait_exponential,
+)
 
 from core.i18n import Translator
 from core.metrics import COMMAND_SECONDS, COMMANDS, POSTS
@@ -76,26 +83,31 @@ async def keep_trying(
     what: str,
     patience: Patience,
 ) -> T:
-    """`send()` until it succeeds, while its errors are `passing` and time is `within`."""
-    deadline = time.monotonic() + within
-    pause = patience.first_pause
-    attempt = 1
-    while True:
-        try:
+    """`send()` until it succeeds, while its errors are `passing` and time is `within`:
+    pauses from `first_pause` doubling up to `max_pause`, no pause that would end after
+    `within` (then the last error is raised)."""
+
+    def warn(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "%s failed (attempt %d: %s); trying again in %.0f s",
+            what,
+            state.attempt_number,
+            _short(error) if error else "?",
+            state.upcoming_sleep,
+        )
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(passing),
+        wait=wait_exponential(multiplier=patience.first_pause, max=patience.max_pause),
+        stop=stop_before_delay(within),
+        before_sleep=warn,
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
             return await send()
-        except Exception as exc:
-            if not passing(exc) or time.monotonic() + pause > deadline:
-                raise
-            log.warning(
-                "%s failed (attempt %d: %s); trying again in %.0f s",
-                what,
-                attempt,
-                _short(exc),
-                pause,
-            )
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, patience.max_pause)
-        attempt += 1
+    raise AssertionError("unreachable: tenacity returns or re-raises the last error")
 
 
 async def deliver_or_notify(

@@ -17,6 +17,7 @@ from rich.text import Text
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Item, Reply
+from core.url_policy import safe_url
 
 # Whole escape sequences first (CSI, and OSC such as a window title), so that no remnant
 # like "[31m" is left; then single controls, zero-width and bidi characters (which hide or
@@ -88,8 +89,8 @@ def _item(item: Item, t: Translator, locale: str, zone: str) -> RenderableType:
         lines.append(Text(safe(item.text)))
     for fact in item.facts:
         lines.append(Text(f"{safe(fact.label)}: {safe(fact.value)}", style="dim"))
-    if item.url:
-        lines.append(Text(safe(item.url), style="underline blue"))
+    if url := safe_url(item.url):
+        lines.append(Text(url, style="underline blue"))
     if item.actions:
         buttons = Text()
         for action in item.actions:

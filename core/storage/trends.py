@@ -158,7 +158,7 @@ async def active_keys(
     return {str(k): int(v) for k, v in (await session.execute(stmt)).all()}
 
 
-async def first_bucket(*, session: AsyncSession) -> dt.datetime | None:
+async def listening_since(*, session: AsyncSession) -> dt.datetime | None:
     """The oldest counted hour: when listening began (the start of every key's history)."""
     stmt = select(col(HourlyCount.bucket)).where(col(HourlyCount.key) == "all")
     stmt = stmt.order_by(col(HourlyCount.bucket)).limit(1)

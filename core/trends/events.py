@@ -167,7 +167,7 @@ async def episodes(
 ) -> list[Part]:
     """Every episode of the keys that reaches into [since, until)."""
     config = config or EventConfig()
-    first = await store.first_bucket(session=session)
+    first = await store.listening_since(session=session)
     if first is None or not keys:
         return []
     read = max(first, floor_hour(since) - LEAD)
