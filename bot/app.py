@@ -29,6 +29,7 @@ def setups() -> list[Setup]:
         alert_jobs,
         demo,
         drafts_recovery,
+        file_links,
         ingest_http,
         scheduler,
         slack,
@@ -40,6 +41,7 @@ def setups() -> list[Setup]:
     return [
         scheduler.setup,  # first: features add their jobs to it
         demo.setup,
+        file_links.setup,  # before the platforms: Teams links to the files
         slack.setup,
         teams.setup,
         standup_jobs.setup,

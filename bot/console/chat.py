@@ -10,8 +10,8 @@ import sys
 from rich.console import Console
 
 from bot import patience
-from bot.console.files import on_disk
 from bot.console.render import render, to_text
+from bot.files_disk import on_disk
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
 from handlers.args import UsageError, split_text

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.console.files import on_disk
 from bot.console.render import render, to_text
+from bot.files_disk import on_disk
 from config.settings import DEFAULT_FILES
 from core.reply import Reply
 

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.console.files import shown_path
+from bot.files_disk import shown_path
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Item, Reply

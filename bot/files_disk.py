@@ -1,6 +1,6 @@
-"""Files in the console: every file of a reply lies on disk under the files folder
-(var/reports by default), and the console names its path. A file that came as bytes is
-written there first."""
+"""Files of a reply on this host's disk: every file lies under the files folder
+(HORCH_FILES_DIR, var/reports by default) before a platform hands it over. A file that came
+as bytes is written there first."""
 
 from __future__ import annotations
 
