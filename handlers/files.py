@@ -5,6 +5,7 @@ that names cannot be guessed. Files older than KEEP are removed when a new one i
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import secrets
@@ -19,12 +20,12 @@ KEEP_SECONDS = 7 * 24 * 3600
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def new_path(ctx: Context, stem: str, suffix: str) -> Path:
+def new_path(ctx: Context, stem: str, suffix: str, *, now: dt.datetime | None = None) -> Path:
     """A fresh path in the files folder: `<stem>-<local date and time>-<random>.<suffix>`."""
     folder = Path(ctx.services.settings.files_dir)
     folder.mkdir(parents=True, exist_ok=True)
     _prune(folder)
-    stamp = localize(ctx.now(), ctx.workspace.schedules.timezone).strftime("%Y%m%d-%H%M")
+    stamp = localize(now or ctx.now(), ctx.workspace.schedules.timezone).strftime("%Y%m%d-%H%M")
     safe = _UNSAFE.sub("-", stem).strip("-") or "file"
     return folder / f"{safe}-{stamp}-{secrets.token_hex(4)}.{suffix}"
 

@@ -9,6 +9,7 @@ handed over as a file: Slack uploads it, Teams links to it, the console names it
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -53,11 +54,15 @@ async def report_command(request: Request, ctx: Context) -> Reply:
     return await report_reply(ctx, parsed.positional[0] if parsed.positional else None)
 
 
-async def report_reply(ctx: Context, period_text: str | None) -> Reply:
-    """The report of a period (7d, 30d, 2026Q4) as a reply with the PDF attached."""
+async def report_reply(
+    ctx: Context, period_text: str | None, *, now: dt.datetime | None = None
+) -> Reply:
+    """The report of a period (7d, 30d, 2026Q4) as a reply with the PDF attached; `now`:
+    the moment it is made for (the scheduled one's slot), else the clock's."""
     t = ctx.t
+    now = now or ctx.now()
     zone = ctx.workspace.schedules.timezone
-    period = report_period(period_text, ctx.now(), zone)
+    period = report_period(period_text, now, zone)
     if period is None:
         raise UsageError("report.bad_period", value=period_text or "")
     async with ctx.sessions() as session:
@@ -66,18 +71,18 @@ async def report_reply(ctx: Context, period_text: str | None) -> Reply:
             period=period,
             workspace=ctx.workspace,
             settings=ctx.services.settings,
-            now=ctx.now(),
+            now=now,
             locale=ctx.locale,
         )
     setting = Setting(
         workspace=ctx.workspace.name,
         brand=ctx.workspace.brand.name,
         zone=zone,
-        now=ctx.now(),
+        now=now,
         coverage=coverage_notes(ctx, figures.brief.coverage),
         synthetic=any(m.synthetic for m in figures.brief.top),
     )
-    path = new_path(ctx, f"{t('report.file_stem')}-{period.name}", "pdf")
+    path = new_path(ctx, f"{t('report.file_stem')}-{period.name}", "pdf", now=now)
     # Drawing the charts and laying out the pages is CPU work: a worker thread, so the event
     # loop keeps answering.
     await asyncio.to_thread(_write, t, figures, setting, path)
