@@ -72,6 +72,7 @@ def setup(app: web.Application, services: Services) -> None:
             zone=services.workspace.schedules.timezone,
             locale=services.workspace.default_locale,
             echo=sys.stdout.isatty(),
+            files_dir=services.settings.files_dir,
         ),
     )
     engine = engine_for(services)

@@ -29,7 +29,9 @@ def setups() -> list[Setup]:
         alert_jobs,
         demo,
         drafts_recovery,
+        file_links,
         ingest_http,
+        report_jobs,
         scheduler,
         slack,
         standup_jobs,
@@ -40,9 +42,11 @@ def setups() -> list[Setup]:
     return [
         scheduler.setup,  # first: features add their jobs to it
         demo.setup,
+        file_links.setup,  # before the platforms: Teams links to the files
         slack.setup,
         teams.setup,
         standup_jobs.setup,
+        report_jobs.setup,
         alert_jobs.setup,
         ingest_http.setup,
         poller.setup,

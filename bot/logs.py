@@ -78,5 +78,13 @@ def configure_logging(settings: Settings, *, log_file: Path | None = None) -> No
     root = logging.getLogger()
     root.handlers[:] = handlers
     root.setLevel(settings.log_level.upper())
-    for noisy in ("aiohttp.access", "alembic", "httpx", "httpcore", "apscheduler", "openai"):
+    for noisy in (
+        "aiohttp.access",
+        "alembic",
+        "httpx",
+        "httpcore",
+        "apscheduler",
+        "openai",
+        "fontTools",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -214,6 +214,7 @@ def setup(app: web.Application, services: Services) -> None:
             zone=services.workspace.schedules.timezone,
             locale=services.workspace.default_locale,
             echo=sys.stdout.isatty(),
+            files_dir=services.settings.files_dir,
         ),
     )
     scheduler = services.background.scheduler

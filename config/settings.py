@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORKSPACE = ROOT / "config" / "workspace.example.yaml"
 DEFAULT_DB = ROOT / "var" / "horchposten.db"
+DEFAULT_FILES = ROOT / "var" / "reports"
 
 
 def _alias(*names: str) -> Any:
@@ -56,6 +57,16 @@ class Settings(BaseSettings):
     slack_app_token: str = Field(default="", validation_alias=_alias("SLACK_APP_TOKEN"))
     slack_api_url: str = Field(
         default="https://slack.com/api/", validation_alias=_alias("SLACK_API_URL")
+    )
+
+    # Files the bot hands over (reports, exports): where they are written, and for Teams,
+    # which cannot take an upload from a bot in a channel, a signed download link
+    # (HORCH_PUBLIC_URL + /files/…, HMAC-SHA256 with HORCH_FILES_SECRET) valid this long.
+    files_dir: Path = Field(default=DEFAULT_FILES, validation_alias=_alias("HORCH_FILES_DIR"))
+    public_url: str = Field(default="", validation_alias=_alias("HORCH_PUBLIC_URL"))
+    files_secret: str = Field(default="", validation_alias=_alias("HORCH_FILES_SECRET"))
+    files_link_hours: int = Field(
+        default=72, ge=1, le=24 * 30, validation_alias=_alias("HORCH_FILES_LINK_HOURS")
     )
 
     # Microsoft Teams (Bot Framework); names as Azure's own samples spell them

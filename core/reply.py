@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Platform = Literal["slack", "teams", "console", "system"]
@@ -102,6 +103,36 @@ class Image:
 
 
 @dataclass(frozen=True)
+class File:
+    """A file handed over with the reply (a report PDF, an export): Slack uploads it, Teams
+    links to it (a signed, expiring download link), the console names where it lies.
+
+    `path` is where it was written on this host (large files: exports stream to disk), or
+    `data` holds it in memory (small ones); `name` is the file name people see.
+    """
+
+    name: str
+    mime: str
+    path: Path | None = None
+    data: bytes | None = None
+    title: str = ""
+
+    def content(self) -> bytes:
+        """The file's bytes (read from `path` when it is on disk)."""
+        if self.data is not None:
+            return self.data
+        if self.path is None:
+            raise ValueError(f"file {self.name!r} has neither data nor a path")
+        return self.path.read_bytes()
+
+    @property
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        return self.path.stat().st_size if self.path is not None else 0
+
+
+@dataclass(frozen=True)
 class Input:
     """A text field on the reply (Teams card input, Slack modal field)."""
 
@@ -121,6 +152,7 @@ class Reply:
     facts: list[Fact] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    files: list[File] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     inputs: list[Input] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
@@ -140,5 +172,6 @@ class Reply:
         for item in self.items:
             parts.append(" ".join(p for p in (item.title, item.text) if p))
         parts += [a.label for a in self.actions]
+        parts += [f.title or f.name for f in self.files]
         parts += self.footnotes
         return "\n".join(p for p in parts if p)

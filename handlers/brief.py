@@ -21,7 +21,7 @@ from core.trends.summary import since, summarise
 from handlers.args import UsageError, parse
 from handlers.brief_stories import story_items
 from handlers.context import Context
-from handlers.coverage_note import partial_coverage
+from handlers.coverage_note import coverage_notes
 from handlers.mentions import mention_item
 from handlers.registry import action, command
 
@@ -286,20 +286,8 @@ def _tick(ctx: Context, period: Period, start: dt.datetime) -> str:
 
 def _footnotes(ctx: Context, f: BriefFigures, by_model: bool) -> list[str]:
     t = ctx.t
-    cov = f.coverage
-    none = t("trends.brief.none")
-    uncovered = [t("trends.brief.x_without_token") if p == "X" else p for p in cov.uncovered]
-    notes = [
-        t(
-            "trends.brief.coverage",
-            measured=", ".join(cov.measured) or none,
-            failed=", ".join(name for name, _ in cov.failed) or none,
-            uncovered=", ".join(uncovered) or none,
-        )
-    ]
+    notes = coverage_notes(ctx, f.coverage)
     zone = ctx.workspace.schedules.timezone
-    if cov.partial:
-        notes.append(partial_coverage(ctx, cov.partial))
     fmt_time = "%d.%m. %H:%M" if ctx.locale == "de" else "%m-%d %H:%M"
     notes.append(
         t(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.format import format_day
+from core.trends.coverage import Coverage
 from handlers.context import Context
 
 
@@ -18,3 +19,22 @@ def partial_coverage(ctx: Context, partial: list[tuple[str, dt.datetime]]) -> st
         for name, at in partial
     ]
     return t("trends.coverage.partial", sources="; ".join(parts))
+
+
+def coverage_notes(ctx: Context, cov: Coverage) -> list[str]:
+    """What the brief (and the report) says about coverage: the sources measured, failing
+    and not covered, then the ones that cover the period only in part."""
+    t = ctx.t
+    none = t("trends.brief.none")
+    uncovered = [t("trends.brief.x_without_token") if p == "X" else p for p in cov.uncovered]
+    notes = [
+        t(
+            "trends.brief.coverage",
+            measured=", ".join(cov.measured) or none,
+            failed=", ".join(name for name, _ in cov.failed) or none,
+            uncovered=", ".join(uncovered) or none,
+        )
+    ]
+    if cov.partial:
+        notes.append(partial_coverage(ctx, cov.partial))
+    return notes

@@ -10,10 +10,13 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import deque
+from pathlib import Path
 
 from rich.console import Console
 
 from bot.console.render import render, to_text
+from bot.files_disk import on_disk
+from config.settings import DEFAULT_FILES
 from core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -24,8 +27,16 @@ class ConsoleNotifier:
 
     platform = "console"
 
-    def __init__(self, *, zone: str, locale: str = "de", echo: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        zone: str,
+        locale: str = "de",
+        echo: bool = False,
+        files_dir: Path = DEFAULT_FILES,
+    ) -> None:
         self.zone = zone
+        self.files_dir = files_dir
         self.locale = locale
         self.echo = echo
         # The last posts, newest last (for `chat` sessions and tests to look at).
@@ -41,6 +52,7 @@ class ConsoleNotifier:
         locale: str | None = None,
     ) -> str | None:
         loc = locale or self.locale
+        reply = on_disk(reply, self.files_dir)
         text = to_text(reply, locale=loc, zone=self.zone)
         self.posted.append((channel_id, text))
         log.info("console post to %s:\n%s", channel_id, text)

@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.files_disk import shown_path
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Item, Reply
@@ -52,6 +53,9 @@ def render(reply: Reply, *, locale: str, zone: str) -> RenderableType:
     for image in reply.images:
         fallback = image.text_fallback or image.alt
         parts.append(Text(safe(f"{image.title}\n{fallback}" if image.title else fallback)))
+    for file in reply.files:
+        where = shown_path(file.path) if file.path is not None else file.name
+        parts.append(Text(safe(t("render.file", path=where, size=_size(t, file.size)))))
     for field in reply.inputs:
         parts.append(Text(safe(f"[{field.label}] {field.value}"), style="italic"))
     if reply.actions:
@@ -106,3 +110,9 @@ def to_text(reply: Reply, *, locale: str, zone: str, width: int = 100) -> str:
     with console.capture() as capture:
         console.print(render(reply, locale=locale, zone=zone))
     return capture.get()
+
+
+def _size(t: Translator, size: int) -> str:
+    if size >= 1024 * 1024:
+        return t("render.megabytes", n=t.number(size / (1024 * 1024), 1))
+    return t("render.kilobytes", n=t.number(max(1, round(size / 1024))))

@@ -6,6 +6,9 @@
 - `ephemeral`: through the response_url, else chat.postEphemeral;
 - otherwise chat.postMessage to the channel (and the request's thread, or a new thread
   under the asking message with `in_thread`); continuations and charts in the thread.
+- files (a report PDF, an export) are uploaded into the same channel and thread
+  (files.getUploadURLExternal, the bytes to the upload URL, files.completeUploadExternal:
+  what `files_upload_v2` does); a refused upload is said in a message, never dropped.
   When the bot is not in the channel, a slash command's response_url answers instead.
 Posts to one channel wait their turn (about one a second, ChannelPacer).
 """
@@ -27,7 +30,7 @@ from bot.slack.inbound import Origin
 from bot.slack.pacing import ChannelPacer
 from bot.slack.render import Message, render
 from core.i18n import Translator
-from core.reply import Image, Reply
+from core.reply import File, Image, Reply
 
 log = logging.getLogger(__name__)
 # The bot cannot post there itself; a response_url still can.
@@ -102,7 +105,33 @@ class Deliverer:
         for message in rendered.messages[1:]:
             await self.post(channel, message, thread_ts or first)
         await self._upload_all(channel, rendered.images, thread_ts, locale)
+        await self._upload_files(channel, reply.files, thread_ts, locale)
         return first or None
+
+    async def upload_file(self, channel: str, file: File, thread_ts: str | None) -> None:
+        """A file into the channel (and thread): streamed from its path when on disk."""
+        async with self.pacer.turn(channel):
+            await self.client.files_upload_v2(
+                channel=channel,
+                file=str(file.path) if file.path is not None else file.content(),
+                filename=file.name,
+                title=escape.neutral(file.title or file.name)[:250] or file.name,
+                thread_ts=thread_ts,
+            )
+
+    async def _upload_files(
+        self, channel: str, files: list[File], thread_ts: str | None, locale: str
+    ) -> None:
+        for file in files:
+            try:
+                await self.upload_file(channel, file, thread_ts)
+            except SlackApiError as exc:
+                # No files:write, or uploads off in this workspace: say so where the file
+                # was expected, with Slack's reason.
+                log.warning("upload of %s to %s failed: %s", file.name, channel, _error(exc))
+                text = Translator(locale)("slack.file_failed", name=file.name, error=_error(exc))
+                message = render(Reply(sections=[text]), locale=locale, zone=self.zone)
+                await self.post(channel, message.messages[0], thread_ts)
 
     async def upload(self, channel: str, image: Image, thread_ts: str | None) -> None:
         """A chart as a file in the channel (files_upload_v2)."""
@@ -173,6 +202,7 @@ class Deliverer:
         for message in rest:
             await self.post(channel, message, thread)
         await self._upload_all(channel, rendered.images, thread, locale)
+        await self._upload_files(channel, reply.files, thread, locale)
         return True
 
     async def _ephemeral(self, reply: Reply, origin: Origin, locale: str) -> None:
@@ -211,10 +241,17 @@ class Deliverer:
             fallback = render(reply, locale=locale, zone=self.zone, upload_images=False)
             for message in fallback.messages:
                 await self._respond(origin.response_url, message, response_type="in_channel")
+            if reply.files:  # a file needs the bot in the channel
+                note = Translator(locale)("slack.file_not_in_channel")
+                notice = render(Reply(sections=[note]), locale=locale, zone=self.zone)
+                await self._respond(
+                    origin.response_url, notice.messages[0], response_type="ephemeral"
+                )
             return None
         for message in rendered.messages[1:]:
             await self.post(channel, message, thread or first)
         await self._upload_all(channel, rendered.images, thread, locale)
+        await self._upload_files(channel, reply.files, thread, locale)
         return first or None
 
     async def _respond(

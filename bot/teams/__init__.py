@@ -69,6 +69,7 @@ def setup(app: web.Application, services: Services) -> None:
         app.router.add_post(ROUTE, off)
         return
     runtime = build_runtime(services)
+    runtime.links = services.extras.get("file_links")
     app[RUNTIME] = runtime
     app.router.add_post(ROUTE, MessagesEndpoint(runtime, TeamsBot(runtime)))
     services.notifiers["teams"] = TeamsNotifier(runtime)

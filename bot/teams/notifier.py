@@ -47,7 +47,12 @@ class TeamsNotifier:
                 f"no Teams conversation {channel_id!r} is known; add the bot to it first"
             )
         loc = normalize_locale(locale) or await self._channel_locale(channel_id)
-        card = render_card(reply, locale=loc, zone=services.workspace.schedules.timezone)
+        card = render_card(
+            reply,
+            locale=loc,
+            zone=services.workspace.schedules.timezone,
+            links=self.runtime.links,
+        )
         top_level = is_channel(reference) and ";messageid=" not in str(reference.conversation.id)
         return await self.runtime.deliver(reference, card, new_thread=top_level)
 

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from bot.file_links import FileLinks
 from bot.teams import elements as el
 from bot.teams.images import fit_png
+from core.format import format_time
 from core.i18n import Translator
 from core.reply import Action, Fact, Reply
 
@@ -34,9 +36,19 @@ MIN_TEXT_CAP = 40
 Card = dict[str, Any]
 
 
-def render_card(reply: Reply, *, locale: str, zone: str, limit: int = MAX_CARD_CHARS) -> Card:
-    """The whole Reply as one Adaptive Card that fits in a Teams message."""
+def render_card(
+    reply: Reply,
+    *,
+    locale: str,
+    zone: str,
+    limit: int = MAX_CARD_CHARS,
+    links: FileLinks | None = None,
+) -> Card:
+    """The whole Reply as one Adaptive Card that fits in a Teams message; its files as
+    download buttons (signed, expiring links from `links`)."""
     t = Translator(locale)
+    if reply.files:
+        reply = with_file_links(reply, t, zone, links)
     shown = len(reply.items)
     while True:
         card = _card(reply, t, zone, shown_items=shown)
@@ -54,6 +66,28 @@ def render_card(reply: Reply, *, locale: str, zone: str, limit: int = MAX_CARD_C
         card = _card(reply, t, zone, shown_items=shown)
         card, cap = _place_images(card, reply, limit - _size(card)), cap // 2
     return card
+
+
+def with_file_links(reply: Reply, t: Translator, zone: str, links: FileLinks | None) -> Reply:
+    """The files as "Download" buttons with signed links and a note until when they work;
+    without a public address (HORCH_PUBLIC_URL) a note says where the file lies instead."""
+    buttons: list[Action] = []
+    notes: list[str] = []
+    for file in reply.files:
+        url = links.url(file) if links is not None else None
+        if url is None:
+            notes.append(t("teams.file_no_link", name=file.name))
+            continue
+        buttons.append(Action("file.download", t("teams.file_download", name=file.name), url=url))
+    if buttons and links is not None:
+        until = format_time(links.expires(), t.locale, zone)
+        notes.insert(0, t("teams.file_until", count=len(buttons), until=until))
+    return replace(
+        reply,
+        files=[],
+        actions=[*buttons, *reply.actions],
+        footnotes=[*notes, *reply.footnotes],
+    )
 
 
 def _shortened(reply: Reply, cap: int) -> Reply:

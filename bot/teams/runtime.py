@@ -11,6 +11,7 @@ from typing import Any
 
 from botbuilder.schema import ConversationReference
 
+from bot.file_links import FileLinks
 from bot.patience import Patience
 from bot.teams.adapter import HorchAdapter
 from bot.teams.auth import Authenticator
@@ -38,6 +39,8 @@ class TeamsRuntime:
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     # How long an answer the Bot Connector refuses is tried again (bot.patience).
     patience: Patience = field(default_factory=Patience)
+    # Download links for the files of a reply (bot.file_links); None: no links.
+    links: FileLinks | None = None
 
     @property
     def authenticated(self) -> bool:

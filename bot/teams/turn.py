@@ -124,7 +124,7 @@ class TeamsBot:
         elif reply.ephemeral:
             await context.send_activity(note_answer(reply.plain_text()))
         else:
-            card = render_card(reply, locale=t.locale, zone=self._zone)
+            card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
             replace = reply.replace and bool(card_id)
             # The refreshed card answers the click at once (for the person who clicked);
             # after the turn it replaces the card for everyone, or is posted as a new one.
@@ -144,7 +144,7 @@ class TeamsBot:
         if reply is None:
             await self._send(context, Reply(sections=[t("teams.working")]), t)
         elif reply.replace and card_id:
-            card = render_card(reply, locale=t.locale, zone=self._zone)
+            card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
             await context.update_activity(card_message(card, activity_id=card_id))
         else:
             await self._send(context, reply, t)
@@ -171,7 +171,7 @@ class TeamsBot:
     ) -> None:
         reply = await task
         t = await self._translator(request)
-        card = render_card(reply, locale=t.locale, zone=self._zone)
+        card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
         update = update_id if reply.replace else None
         await self._deliver_later(reference, card, t, request, update_id=update)
 
@@ -186,7 +186,7 @@ class TeamsBot:
             if not connector_passing(exc):
                 raise
             log.warning("Teams: could not answer in the turn (%s); answering later", exc)
-            card = render_card(reply, locale=t.locale, zone=self._zone)
+            card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
             reference = _followup(context.activity)
             self.rt.track(self._deliver_later(reference, card, t, request), "answering later")
 
@@ -204,7 +204,9 @@ class TeamsBot:
         where = reference.conversation.id if reference.conversation else "?"
 
         def notice() -> Card:  # only built when the answer could not go out
-            return render_card(failure_notice(t, request), locale=t.locale, zone=self._zone)
+            return render_card(
+                failure_notice(t, request), locale=t.locale, zone=self._zone, links=self.rt.links
+            )
 
         await deliver_or_notify(
             lambda: self.rt.deliver(reference, card, update_id=update_id),
@@ -216,7 +218,7 @@ class TeamsBot:
         )
 
     async def _send(self, context: TurnContext, reply: Reply, t: Translator) -> None:
-        card = render_card(reply, locale=t.locale, zone=self._zone)
+        card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
         await context.send_activity(card_message(card))
         count_answer("teams", "ok")
 

@@ -56,6 +56,10 @@ class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     envelopes_out: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
+    # file id → the bytes posted to its upload URL (files.getUploadURLExternal)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    # file id → the name and length asked for in files.getUploadURLExternal
+    upload_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -186,6 +190,10 @@ class FakeSlack:
             return {"ok": True, "view": {"id": "V0000000001", **(params.get("view") or {})}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):08d}"
+            self.upload_requests[file_id] = {
+                "filename": params.get("filename"),
+                "length": int(params.get("length") or 0),
+            }
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = params.get("files")
@@ -208,6 +216,7 @@ class FakeSlack:
     async def _upload(self, request: web.Request) -> web.Response:
         params = await self._params(request)
         self.calls.append(Call("upload", params, dict(request.headers)))
+        self.uploads[request.match_info["file_id"]] = await request.read()
         return web.Response(text="OK - uploaded")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
