@@ -16,9 +16,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.reply import Reply
 from core.standup.schedule import Occurrence, parse_time
 
 DEFAULT_LEAD = dt.timedelta(hours=1)
@@ -201,3 +202,20 @@ def item_refs(
             if item_id in known and item_id not in found:
                 found[item_id] = ItemRef(item_id, known[item_id], state)
     return list(found.values())
+
+
+class Roster(Protocol):
+    """A chat platform's people, for check-ins: who is in a channel, and a private message
+    to one of them.
+
+    `members` lists the people of a channel (never the bot), with the zone and language
+    the platform knows for them. `send_direct` posts a reply to the member alone (a Slack
+    DM, a Teams personal chat, the console's terminal) and returns where it went (the DM's
+    id), raising when the platform refuses.
+    """
+
+    platform: str
+
+    async def members(self, channel_id: str) -> list[Member]: ...
+
+    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None: ...
