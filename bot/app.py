@@ -27,6 +27,7 @@ def setups() -> list[Setup]:
     """The adapters and features this build wires into the app."""
     from bot import (
         alert_jobs,
+        checkin_jobs,
         demo,
         drafts_recovery,
         ingest_http,
@@ -43,6 +44,7 @@ def setups() -> list[Setup]:
         slack.setup,
         teams.setup,
         standup_jobs.setup,
+        checkin_jobs.setup,
         alert_jobs.setup,
         ingest_http.setup,
         poller.setup,

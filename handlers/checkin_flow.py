@@ -209,7 +209,8 @@ async def summary(
     if not rows:
         return [], []
     answered = [r for r in rows if r.state == "answered"]
-    if not publish:
+    # Once the standup posted them, the answers are the channel's to see.
+    if not publish and any(r.posted_at is None for r in rows):
         return [t("checkin.summary_pending", answered=len(answered), asked=len(rows))], []
     known = [(int(i.id), i.title) for i in items if i.id is not None]
     blocked: list[Item] = []
