@@ -69,7 +69,8 @@ class CheckinJobs:
         owner: str | None = None,
     ) -> None:
         self.services = services
-        self.clock = clock or services.clock
+        # The services' clock as it is at each tick (tests and replays move it).
+        self.clock = clock or (lambda: services.clock())
         self.owner = owner or str(services.extras.get("instance", "local"))
         self._done: set[tuple[str, str]] = set()
         self._members: dict[tuple[str, str], tuple[dt.datetime, list[Member]]] = {}
