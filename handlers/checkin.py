@@ -38,6 +38,9 @@ MAX_KEEP_DAYS = 3650
 HISTORY_DEFAULT_DAYS = 14
 _DAYS = re.compile(r"^(\d{1,4})\s*[dt]?$", re.IGNORECASE)
 POST_CLAIM_TTL = dt.timedelta(minutes=5)
+# Platforms whose channels show an ephemeral reply to everyone (Teams has no private
+# message inside a channel): a member's check-in goes to their personal chat instead.
+PUBLIC_EPHEMERAL = frozenset({"teams"})
 
 
 def _schedule(ctx: Context, settings: dict[str, Any]) -> sched.StandupSchedule:
@@ -137,19 +140,11 @@ def _describe(ctx: Context, settings: dict[str, Any]) -> list[str]:
         if cs.at is not None
         else t("checkin.on_default_at")
     )
-    remind = (
-        t("checkin.remind_minutes", n=cs.remind_minutes)
-        if cs.remind_minutes
-        else t("checkin.remind_off")
-    )
     lines = [
-        t(
-            "checkin.on",
-            at=at,
-            zone=schedule.zone,
-            remind=remind,
-            keep=t("checkin.keep_days", n=cs.keep_days),
-        )
+        t("checkin.on", at=at, zone=schedule.zone, keep=t("checkin.keep_days", n=cs.keep_days)),
+        t("checkin.remind_line", remind=t("checkin.remind_minutes", n=cs.remind_minutes))
+        if cs.remind_minutes
+        else t("checkin.remind_off"),
     ]
     questions = cs.questions or tuple(flow.questions_for(cs, ctx.locale))
     lines.append(t("checkin.questions", list=" | ".join(questions)))
@@ -217,6 +212,15 @@ async def _mine_or_status(request: Request, ctx: Context) -> Reply:
     if row is not None:
         reply = flow.prompt(row, at=await _standup_at(ctx, row))
         reply.ephemeral = True
+        if conv.platform in PUBLIC_EPHEMERAL and conv.id == row.channel_id:
+            # A channel there shows "ephemeral" replies to all: send it in private.
+            roster = flow.rosters(ctx.services).get(conv.platform)
+            if roster is None:
+                raise UsageError("checkin.none_open")
+            member = Member(request.actor.id, request.actor.name or request.actor.id)
+            await roster.members(conv.id)  # knows the member's account afterwards
+            await roster.send_direct(member=member, reply=reply, locale=row.locale)
+            return Reply(sections=[ctx.t("checkin.sent_privately")])
         return reply
     settings = await flow.channel_settings(ctx.services, conv.platform, conv.id)
     cs = CheckinSettings.from_settings(settings)
@@ -264,6 +268,10 @@ async def _save(
         return Reply(sections=[t("checkin.too_late", day=row.day)], ephemeral=True, error=True)
     if answers is None:
         return Reply(sections=[t("checkin.skipped")], ephemeral=True, replace=True)
+    if request.conversation.platform in PUBLIC_EPHEMERAL and (
+        request.conversation.id == saved.channel_id
+    ):
+        return Reply(sections=[t("checkin.saved", at=await _standup_at(ctx, saved))])
     reply = flow.prompt(saved, at=await _standup_at(ctx, saved))
     reply.sections = [t("checkin.saved", at=await _standup_at(ctx, saved))]
     reply.ephemeral, reply.replace = True, True

@@ -279,7 +279,19 @@ async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: 
         clock.set(ASK + dt.timedelta(minutes=5))
         assert await jobs.tick() == []
         await bot.settle()
-        assert [c.kind for c in fake.calls[before:]] == ["members"]
+        assert [c.kind for c in fake.calls[before:]] == ["members"]  # nobody asked again
+        # Ben asks for his check-in in the channel: Teams would show it to everyone there,
+        # so the channel gets a note and his answers go to his personal chat.
+        mark = len(fake.calls)
+        typed = act.channel_message("standup checkin", fake.url)
+        typed["from"] = {"id": "29:u2", "name": "Ben", "aadObjectId": "aad-2"}
+        await bot.post(typed)
+        await bot.settle()
+        answers = [c for c in fake.calls[mark:] if c.card is not None]
+        in_channel = [c for c in answers if not str(c.conversation_id).startswith("a:")]
+        private = [c for c in answers if str(c.conversation_id) == "a:personal-29:u2"]
+        assert len(private) == 1 and "Newsletter draft" in texts(private[0].card)
+        assert in_channel and all("Newsletter" not in texts(c.card) for c in in_channel)
         # Ben edits by submitting the card again.
         await _answer_in_teams(bot, cards["a:personal-29:u2"], TEAM[1], BEN_EDIT)
         standup = bot.services.extras["standup_jobs"]
@@ -287,7 +299,7 @@ async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: 
         await standup.tick()
         await standup.tick()
         await bot.settle()
-        posts = [c for c in fake.calls[before:] if "Standup" in texts(c.card)]
+        posts = [c for c in fake.calls[before:] if "Standup — 23.11.2026" in texts(c.card)]
         assert len(posts) == 1
         shown = texts(posts[0].card)
         lines = _standup_lines("de")
