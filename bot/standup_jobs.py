@@ -33,7 +33,7 @@ from core.reply import SYSTEM, Conversation, Request
 from core.standup import schedule as sched
 from core.standup.report import StandupData
 from core.storage import backlog as store
-from core.storage import claims, conversations
+from core.storage import checkins, claims, conversations
 from handlers.context import Context, Services
 from handlers.dispatch import resolve_locale
 from handlers.standup import KIND, standup_reply
@@ -154,12 +154,24 @@ class StandupJobs:
         if not await self._claim(target.job, slot, now):
             return None  # posted (or skipped) already, or another replica is posting it
         conversation = Conversation(platform=target.platform, id=target.channel_id)  # type: ignore[arg-type]
+        # The day's check-ins are locked before the post is built, so an answer given while
+        # it is built is either in the post or refused, never silently left out.
+        async with session_scope(self.services.sessions) as session:
+            await checkins.mark_posted(
+                session=session,
+                platform=target.platform,
+                channel_id=target.channel_id,
+                day=slot,
+                now=now,
+            )
         try:
             locale = await resolve_locale(
                 self.services, Request("standup", [], SYSTEM, conversation)
             )
             ctx = Context(self.services, locale, Translator(locale))
-            reply = await standup_reply(ctx, conversation, now=now, cache=self._figures)
+            reply = await standup_reply(
+                ctx, conversation, now=now, cache=self._figures, checkin_day=slot, publish=True
+            )
             ref = await notify(
                 notifier, kind="standup", channel_id=target.channel_id, reply=reply, locale=locale
             )

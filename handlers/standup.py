@@ -20,6 +20,7 @@ from core.standup.signals import Signal
 from core.storage import audit, conversations
 from core.storage import backlog as store
 from core.trends import event_words as words
+from handlers import checkin, checkin_flow
 from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import command
@@ -34,7 +35,7 @@ async def standup_command(request: Request, ctx: Context) -> Reply:
     """The daily standup: mentions against the usual, trends, drafts waiting, backlog, focus.
 
     de: Das tägliche Standup: Erwähnungen gegenüber dem Üblichen, Trends, wartende Entwürfe, Backlog, Fokus.
-    Usage: standup [on | off | at HH:MM [ZONE] | days mon-fri | status]
+    Usage: standup [on | off | at HH:MM [ZONE] | days mon-fri | status | post | checkin on|off [--questions "…|…|…"] [--at HH:MM] [--remind MIN] [--keep DAYS] | checkin [answer "…" … | skip] | members [@a @b …] | away @member until DATE | history @me 14d]
     """
     args = list(request.args)
     if not args:
@@ -57,6 +58,17 @@ async def standup_command(request: Request, ctx: Context) -> Reply:
     if sub in ("status", "info"):
         parse(rest, max_positional=0)
         return await _status(request, ctx)
+    if sub in ("checkin", "check-in"):
+        return await checkin.checkin_command(request, ctx, rest)
+    if sub in ("members", "mitglieder"):
+        return await checkin.members_command(request, ctx, rest)
+    if sub in ("away", "abwesend", "weg"):
+        return await checkin.away_command(request, ctx, rest)
+    if sub in ("history", "verlauf"):
+        return await checkin.history_command(request, ctx, rest)
+    if sub in ("post", "now", "jetzt"):
+        parse(rest, max_positional=0)
+        return await checkin.post_command(request, ctx)
     raise UsageError("standup.unknown_sub", sub=sub)
 
 
@@ -172,11 +184,15 @@ async def standup_reply(
     now: dt.datetime,
     since: dt.datetime | None = None,
     cache: dict[tuple[dt.datetime, dt.datetime], StandupData] | None = None,
+    checkin_day: str | None = None,
+    publish: bool = False,
 ) -> Reply:
     """The standup for a channel: since its last scheduled standup (or the last 24 hours).
 
     `cache` lets one scheduler tick gather the figures once for every channel that shares
-    the same window (they differ only in language).
+    the same window (they differ only in language). The check-ins of `checkin_day` (default:
+    the channel's local today) come first: with `publish` every member's answers, else only
+    how many answered (answers stay private until the standup posts them).
     """
     async with ctx.sessions() as session:
         if since is None:
@@ -192,7 +208,18 @@ async def standup_reply(
             data = await build(session, since=since, now=now)
             if cache is not None:
                 cache[(since, now)] = data
-    return render(ctx, data)
+    reply = render(ctx, data)
+    if checkin_day is None:
+        settings = await checkin_flow.channel_settings(
+            ctx.services, conversation.platform, conversation.id
+        )
+        checkin_day = checkin_flow.local_day(now, channel_schedule(ctx, settings).zone)
+    sections, items = await checkin_flow.summary(
+        ctx, conversation, day=checkin_day, publish=publish
+    )
+    reply.sections = sections + reply.sections
+    reply.items = items + reply.items
+    return reply
 
 
 def _age(ctx: Context, delta: dt.timedelta) -> str:

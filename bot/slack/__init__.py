@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.slack.adapter import SlackAdapter
 from bot.slack.bolt_app import BotIdentity, build_bolt_app
+from bot.slack.checkin import SlackRoster
 from bot.slack.client import make_client
 from bot.slack.deliver import Deliverer
 from bot.slack.endpoint import add_route
@@ -62,7 +63,8 @@ def setup(app: web.Application, services: Services) -> None:
     client = make_client(settings)
     bolt_client = make_client(settings, with_token=False)
     deliverer = Deliverer(client, zone=services.workspace.schedules.timezone)
-    services.notifiers["slack"] = SlackNotifier(services, deliverer)
+    services.notifiers["slack"] = notifier = SlackNotifier(services, deliverer)
+    services.extras.setdefault("rosters", {})["slack"] = SlackRoster(client, notifier)
     adapter = SlackAdapter(services, deliverer)
     app[ADAPTER] = adapter
     identity = BotIdentity(client)

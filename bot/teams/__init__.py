@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.teams.adapter import HorchAdapter
 from bot.teams.auth import Authenticator, build_authentication, sdk_config, settings_problem
+from bot.teams.checkin import TeamsRoster
 from bot.teams.connector import ConnectorApi
 from bot.teams.endpoint import MessagesEndpoint, problem
 from bot.teams.notifier import TeamsNotifier
@@ -73,6 +74,7 @@ def setup(app: web.Application, services: Services) -> None:
     app[RUNTIME] = runtime
     app.router.add_post(ROUTE, MessagesEndpoint(runtime, TeamsBot(runtime)))
     services.notifiers["teams"] = TeamsNotifier(runtime)
+    services.extras.setdefault("rosters", {})["teams"] = TeamsRoster(runtime)
 
     async def close(_app: web.Application) -> None:
         await runtime.close()
