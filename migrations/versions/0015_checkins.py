@@ -1,7 +1,7 @@
 """Standup check-ins: what each member was asked and answered for a standup day.
 
 Revision ID: 0015_checkins
-Revises: 0012_backfill
+Revises: 0014_drop_claims
 Create Date: 2026-12-07
 
 The unique constraint on (platform, channel_id, member_id, day) makes asking exactly once
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_checkins"
-down_revision: str | Sequence[str] | None = "0012_backfill"
+down_revision: str | Sequence[str] | None = "0014_drop_claims"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
