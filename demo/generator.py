@@ -723,4 +723,3 @@ def _url(source: str, author: _Author, i: int, draft: _Draft, when: dt.datetime)
         return f"{URL_BASE}/forum/t/{slug}#post-{i}"
     section = "news" if source == "demo-news" else f"blog/{author.handle}"
     return f"{URL_BASE}/{section}/{when:%Y/%m}/{slug}-{i}"
-

@@ -180,7 +180,7 @@ async def test_a_hashtag_that_is_one_story_is_filed_as_that_story(velora: Any) -
     async def click(key: str) -> Any:
         value = json.dumps({"key": key, "kind": "climb"})
         request = console_request(f"!trends.to_backlog {value}", locale="de")
-        return await dispatch(services.extras["registry"], services, request)
+        return await dispatch(services.registry, services, request)
 
     first = await click("tag:#veloratour")
     assert first.sections[0].startswith("Ins Backlog übernommen als #"), first.sections
