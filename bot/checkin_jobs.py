@@ -71,7 +71,7 @@ class CheckinJobs:
         self.services = services
         # The services' clock as it is at each tick (tests and replays move it).
         self.clock = clock or (lambda: services.clock())
-        self.owner = owner or str(services.extras.get("instance", "local"))
+        self.owner = owner or services.instance
         self._done: set[tuple[str, str]] = set()
         self._members: dict[tuple[str, str], tuple[dt.datetime, list[Member]]] = {}
 
@@ -264,12 +264,12 @@ class CheckinJobs:
 def setup(app: web.Application, services: Services) -> None:
     """Register the check-in tick and the retention job, and the console's roster."""
     flow.rosters(services).setdefault("console", ConsoleRoster(services))
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: members are not asked for check-ins")
         return
     jobs = CheckinJobs(services)
-    services.extras["checkin_jobs"] = jobs
+    services.background.checkins = jobs
 
     async def tick() -> None:
         await jobs.tick()

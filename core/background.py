@@ -53,6 +53,8 @@ class Background:
     alerts: AlertEngine | None = None
     topics: TopicJob | None = None
     standups: Ticking | None = None
+    # Asks the standup's members for their check-ins (bot.checkin_jobs).
+    checkins: Ticking | None = None
     backfill: Backfiller | None = None
     # The one-time backfill offer was shown, or cannot be (handlers.sources_backfill).
     backfill_offer_done: bool = False

@@ -43,9 +43,9 @@ def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 def _time(services: Any, clock: Clock) -> None:
     """The test's clock, and no background ticks: the test runs each tick itself."""
-    services.extras["scheduler"].shutdown()
+    services.background.scheduler.shutdown()
     services.clock = clock
-    services.extras["standup_jobs"].clock = clock
+    services.background.standups.clock = clock
 
 
 async def _rows(services: Any) -> list[CheckinAnswer]:
@@ -149,7 +149,7 @@ async def test_slack_check_ins_through_dms_and_modals_survive_a_restart(db_url: 
         _people(bot.fake)
         await bot.command("standup checkin on --at 08:45 --remind 10")
         await bot.fake.wait_for(lambda: bot.fake.of("hook:cmd") or bot.fake.of("chat.postMessage"))
-        jobs = bot.services.extras["checkin_jobs"]
+        jobs = bot.services.background.checkins
         clock.set(ASK - dt.timedelta(minutes=1))
         assert await jobs.tick() == []
         clock.set(ASK)
@@ -171,7 +171,7 @@ async def test_slack_check_ins_through_dms_and_modals_survive_a_restart(db_url: 
     async with slack_bot(db_url, samples=False) as bot:
         _time(bot.services, clock)
         _people(bot.fake)
-        jobs = bot.services.extras["checkin_jobs"]
+        jobs = bot.services.background.checkins
         clock.set(ASK + dt.timedelta(minutes=5))
         assert await jobs.tick() == []
         assert _dms(bot.fake) == []
@@ -187,7 +187,7 @@ async def test_slack_check_ins_through_dms_and_modals_survive_a_restart(db_url: 
         reminded = await jobs.tick() + await jobs.tick()
         assert [(a.member, a.result) for a in reminded] == [("U3", "reminded")]
         # The standup posts once.
-        standup = bot.services.extras["standup_jobs"]
+        standup = bot.services.background.standups
         clock.set(STANDUP)
         await standup.tick()
         clock.set(STANDUP + dt.timedelta(minutes=1))
@@ -250,7 +250,7 @@ async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: 
         fake.members[_teams_channel()] = copy.deepcopy(TEAM)
         await bot.post(act.channel_message("standup checkin on --at 08:45 --remind 10", fake.url))
         await bot.settle()
-        jobs = bot.services.extras["checkin_jobs"]
+        jobs = bot.services.background.checkins
         clock.set(ASK)
         asked = await jobs.tick()
         await bot.settle()
@@ -274,7 +274,7 @@ async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: 
     bot = await start_bot(db_url, fake=fake)
     try:
         _time(bot.services, clock)
-        jobs = bot.services.extras["checkin_jobs"]
+        jobs = bot.services.background.checkins
         before = len(fake.calls)
         clock.set(ASK + dt.timedelta(minutes=5))
         assert await jobs.tick() == []
@@ -294,7 +294,7 @@ async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: 
         assert in_channel and all("Newsletter" not in texts(c.card) for c in in_channel)
         # Ben edits by submitting the card again.
         await _answer_in_teams(bot, cards["a:personal-29:u2"], TEAM[1], BEN_EDIT)
-        standup = bot.services.extras["standup_jobs"]
+        standup = bot.services.background.standups
         clock.set(STANDUP)
         await standup.tick()
         await standup.tick()
