@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from core.backfill import Backfiller
 
 if TYPE_CHECKING:  # heavy imports (the topic job loads the encoder's module)
     from core.alerts.engine import AlertEngine
-    from core.standup.checkin import Roster
     from core.trends.topic_job import TopicJob
 
 Job = Callable[[], Awaitable[None]]
@@ -54,10 +53,9 @@ class Background:
     alerts: AlertEngine | None = None
     topics: TopicJob | None = None
     standups: Ticking | None = None
+    # Asks the standup's members for their check-ins (bot.checkin_jobs).
+    checkins: Ticking | None = None
     backfill: Backfiller | None = None
     reports: Ticking | None = None  # the weekly report (bot.report_jobs)
-    checkins: Ticking | None = None  # asking members, reminding (bot.checkin_jobs)
-    # Who is in a channel, per platform (registered by each platform's setup).
-    rosters: dict[str, Roster] = field(default_factory=dict)
     # The one-time backfill offer was shown, or cannot be (handlers.sources_backfill).
     backfill_offer_done: bool = False

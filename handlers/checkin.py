@@ -514,15 +514,15 @@ async def history_command(request: Request, ctx: Context, args: list[str]) -> Re
 
 
 async def post_command(request: Request, ctx: Context) -> Reply:
-    """`standup post`: post today's standup now, with the check-ins, as the scheduler would
-    (once a day: the scheduled run finds it done)."""
+    """`standup post`: post the next standup now, with the check-ins collected for it, as
+    the scheduler would (once: its scheduled run then finds it done)."""
     from handlers.standup import standup_reply
 
     conv = request.conversation
     settings = await flow.channel_settings(ctx.services, conv.platform, conv.id)
-    zone = _schedule(ctx, settings).zone
     now = ctx.now()
-    day = flow.local_day(now, zone)
+    occ = await _current_occurrence(ctx, settings)
+    day = occ.slot if occ is not None else flow.local_day(now, _schedule(ctx, settings).zone)
     job = f"standup:{conv.platform}:{conv.id}"
     owner = f"command:{request.actor.id}"[:128]
     async with session_scope(ctx.sessions) as session:
@@ -530,7 +530,7 @@ async def post_command(request: Request, ctx: Context) -> Reply:
             session=session, job=job, slot=day, owner=owner, ttl=POST_CLAIM_TTL, now=now
         )
     if not won:
-        return Reply(sections=[ctx.t("checkin.posted_already")], ephemeral=True)
+        return Reply(sections=[ctx.t("checkin.posted_already", day=day)], ephemeral=True)
     reply = await standup_reply(ctx, conv, now=now, checkin_day=day, publish=True)
     async with session_scope(ctx.sessions) as session:
         await store.record_post(

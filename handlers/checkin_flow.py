@@ -43,7 +43,7 @@ FIELD = "a{n}"
 
 def rosters(services: Services) -> dict[str, Roster]:
     """The platforms' rosters (registered by each platform's setup)."""
-    return services.background.rosters
+    return services.rosters
 
 
 async def channel_settings(services: Services, platform: str, channel_id: str) -> dict[str, object]:

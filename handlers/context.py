@@ -16,6 +16,7 @@ from core.db import SessionFactory
 from core.i18n import Translator
 from core.pipeline import Pipeline
 from core.ports import LLM, Notifier, Publisher
+from core.standup.checkin import Roster
 from handlers.registry import Registry
 
 
@@ -35,6 +36,8 @@ class Services:
     llm: LLM | None = None
     publishers: dict[str, Publisher] = field(default_factory=dict)
     notifiers: dict[str, Notifier] = field(default_factory=dict)
+    # Who is in a channel, and a private message to one of them (standup check-ins).
+    rosters: dict[str, Roster] = field(default_factory=dict)
     clock: Callable[[], dt.datetime] = utcnow
     registry: Registry = field(default_factory=Registry)
     # This replica's name in claims and leases (bot.services.instance_name).

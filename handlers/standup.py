@@ -191,7 +191,7 @@ async def standup_reply(
 
     `cache` lets one scheduler tick gather the figures once for every channel that shares
     the same window (they differ only in language). The check-ins of `checkin_day` (default:
-    the channel's local today) come first: with `publish` every member's answers, else only
+    the channel's local today) come last: with `publish` every member's answers, else only
     how many answered (answers stay private until the standup posts them).
     """
     async with ctx.sessions() as session:
@@ -217,7 +217,9 @@ async def standup_reply(
     sections, items = await checkin_flow.summary(
         ctx, conversation, day=checkin_day, publish=publish
     )
-    reply.sections = sections + reply.sections
+    # The market first, then the team: the check-in lines lead into the members' answers
+    # (items, which every platform shows after the sections).
+    reply.sections = reply.sections + sections
     reply.items = items + reply.items
     return reply
 

@@ -64,7 +64,7 @@ def setup(app: web.Application, services: Services) -> None:
     bolt_client = make_client(settings, with_token=False)
     deliverer = Deliverer(client, zone=services.workspace.schedules.timezone)
     services.notifiers["slack"] = notifier = SlackNotifier(services, deliverer)
-    services.background.rosters["slack"] = SlackRoster(client, notifier)
+    services.rosters["slack"] = SlackRoster(client, notifier)
     adapter = SlackAdapter(services, deliverer)
     app[ADAPTER] = adapter
     identity = BotIdentity(client)

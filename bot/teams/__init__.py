@@ -75,7 +75,7 @@ def setup(app: web.Application, services: Services) -> None:
     app[RUNTIME] = runtime
     app.router.add_post(ROUTE, MessagesEndpoint(runtime, TeamsBot(runtime)))
     services.notifiers["teams"] = TeamsNotifier(runtime)
-    services.background.rosters["teams"] = TeamsRoster(runtime)
+    services.rosters["teams"] = TeamsRoster(runtime)
 
     async def close(_app: web.Application) -> None:
         await runtime.close()

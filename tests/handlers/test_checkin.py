@@ -71,7 +71,7 @@ async def test_three_members_two_answer_one_edits_one_skips_posted_once(svc: Any
     assert "Blocked? — Waiting for legal" in post.items[0].text
     assert (
         await ask(svc, "standup post")
-    ).plain_text() == "Today's standup has been posted already."
+    ).plain_text() == "The standup of 2026-11-23 has been posted already."
     late = await ask(svc, "standup checkin skip", actor="anna")
     assert "can no longer be changed" in late.plain_text()
 
