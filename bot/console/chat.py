@@ -9,8 +9,8 @@ import sys
 
 from rich.console import Console
 
-from bot import patience
 from bot.console.render import render, to_text
+from bot.responder import Responder
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
 from handlers.args import UsageError, split_text
@@ -93,7 +93,7 @@ async def answer(
         from core.i18n import translate
 
         return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
-    reply = await patience.answer(registry, services, request)
+    reply = await Responder(services, "console", registry=registry).answer(request)
     # A `language` command changes the locale; render in the one now in force.
     loc = normalize_locale(locale) or await resolve_locale(services, request)
     return reply, loc
