@@ -9,9 +9,9 @@ import sys
 
 from rich.console import Console
 
-from bot import patience
 from bot.console.render import render, to_text
 from bot.files_disk import on_disk
+from bot.responder import Responder
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
 from handlers.args import UsageError, split_text
@@ -106,7 +106,10 @@ async def answer(
         from core.i18n import translate
 
         return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
-    reply = on_disk(await patience.answer(registry, services, request), services.settings.files_dir)
+    reply = on_disk(
+        await Responder(services, "console", registry=registry).answer(request),
+        services.settings.files_dir,
+    )
     # A `language` command changes the locale; render in the one now in force.
     loc = normalize_locale(locale) or await resolve_locale(services, request)
     return reply, loc

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.db import after_commit
 from core.metrics import DRAFTS
 from core.models import Mention
-from core.models_drafts import Draft
+from core.models_drafts import Draft, DraftApproval
 from core.storage.dialect import insert_for, rowcount
 
 LIST_LIMIT = 20
@@ -88,6 +88,43 @@ async def transition(
     if moved:
         _count_on_commit(session, to_state)
     return moved
+
+
+async def add_approval(
+    *,
+    session: AsyncSession,
+    draft_id: int,
+    version: int,
+    person: str,
+    actor_id: str,
+    actor_platform: str,
+    now: dt.datetime,
+) -> bool:
+    """Record a person's approval of a draft's version; False if they approved it already
+    (from this account or another of theirs)."""
+    stmt = (
+        insert_for(session, DraftApproval)
+        .values(
+            draft_id=draft_id,
+            version=version,
+            person=person[:255],
+            actor_id=actor_id[:255],
+            actor_platform=actor_platform[:16],
+            at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["draft_id", "version", "person"])
+    )
+    return rowcount(await session.execute(stmt)) == 1
+
+
+async def approving_people(*, session: AsyncSession, draft_id: int, version: int) -> list[str]:
+    """The people who approved this version of the draft, in the order they did."""
+    stmt = (
+        select(col(DraftApproval.person))
+        .where(col(DraftApproval.draft_id) == draft_id, col(DraftApproval.version) == version)
+        .order_by(col(DraftApproval.id))
+    )
+    return list((await session.execute(stmt)).scalars().all())
 
 
 async def claim_publish(

@@ -2,7 +2,7 @@
 backfill run's claim lives on source_backfill; polling is claimed by the scheduler).
 
 Revision ID: 0014_drop_claims
-Revises: 0012_backfill
+Revises: 0013_people
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_drop_claims"
-down_revision: str | Sequence[str] | None = "0012_backfill"
+down_revision: str | Sequence[str] | None = "0013_people"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
