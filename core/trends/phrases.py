@@ -151,9 +151,11 @@ def key_phrase(
     *,
     vocab: Vocabulary,
     names: Collection[str] | NameIndex = (),
+    relaxed: bool = False,
 ) -> Phrase | None:
     """The phrase most typical of `members` (texts in one language) against the background
-    `vocab`; None when no phrase is shared enough.
+    `vocab`; None when no phrase is shared enough. `relaxed`: a lone word that is no noun
+    may name the story too ("descale" rather than a whole post as its name).
 
     Score: coverage² × log inverse document frequency (capped at `RARE`). Coverage counts
     twice because a name must describe most of the story; the rarity keeps "heute" or a
@@ -224,7 +226,7 @@ def key_phrase(
     nouns = [k for k in eligible if noun(k) and counts[k] / n >= NOUN_COVERAGE]
     pool = nouns or eligible
     best = min(pool, key=lambda k: (-score(k), k.count(" "), k))
-    if not nouns and " " not in best:
+    if not nouns and " " not in best and not relaxed:
         return None  # a lone verb or adjective ("Lohnt", "necessary") names nothing
     # A phrase one word longer containing the best one, used by nearly as many, says more.
     longer = [

@@ -129,3 +129,17 @@ def test_a_story_without_a_shared_phrase_is_named_by_a_typical_lead_not_by_stems
     assert labels is not None
     assert labels.label.startswith("Heute war ein seltsamer Tag") and labels.label.endswith("…")
     assert "·" not in labels.label and "," not in labels.label
+
+
+def test_a_word_most_of_them_use_names_a_story_rather_than_a_whole_post() -> None:
+    """The demo once had a story named "Descaling day again. Vinegar or citric acid?"."""
+    members = [
+        ("Descaling day again. Vinegar or citric acid?", "en", ()),
+        ("Descaling day again. Vinegar or citric acid?", "en", ()),
+        ("How often do you descale? Vinegar works for me.", "en", ()),
+        ("Do you descale with vinegar or with the tablets?", "en", ()),
+    ]
+    labels = label_story(members, vocab=_vocab(), names=NAMES)
+    assert labels is not None
+    assert "?" not in labels.label and len(labels.label.split()) <= 4, labels
+    assert any(labels.label.lower() in text.lower() for text, _, _ in members), labels
