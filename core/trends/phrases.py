@@ -115,14 +115,21 @@ def _phrases(toks: Sequence[Token | None], names: NameIndex) -> dict[str, _Found
     for i, first in enumerate(toks):
         if first is None or not first.content or named[i]:
             continue
+        if first.folded in WEAK:
+            continue  # "erstes Herz", "great upgrade": the thing is the name
         if first.surface.startswith("#"):
             found.setdefault(first.stem, _Found(first.surface, False, True))
             continue
-        before = toks[i - 1] if i else None
+        # "the new savings pots": a praise or order word between the article and the
+        # phrase still leaves it after the article.
+        b = i - 1
+        while b >= 0 and (tok_b := toks[b]) is not None and tok_b.folded in WEAK:
+            b -= 1
+        before = toks[b] if b >= 0 else None
         # After a name, a noun ("the Velora City battery") rather than a verb in the third
         # person ("the Lumora Brew keeps …", "… beats …").
         verb = first.folded.endswith("s") and not first.folded.endswith("ss")
-        det = before is not None and (before.folded in DETERMINERS or (named[i - 1] and not verb))
+        det = before is not None and (before.folded in DETERMINERS or (named[b] and not verb))
         span: list[Token] = []
         for j in range(i, min(i + MAX_WORDS, len(toks))):
             tok = toks[j]

@@ -143,3 +143,21 @@ def test_a_word_most_of_them_use_names_a_story_rather_than_a_whole_post() -> Non
     assert labels is not None
     assert "?" not in labels.label and len(labels.label.split()) <= 4, labels
     assert any(labels.label.lower() in text.lower() for text, _, _ in members), labels
+
+
+def test_praise_and_order_words_do_not_open_a_name() -> None:
+    """The demo once named stories "erstes Herz" and "tolles Upgrade"."""
+    members = [
+        ("Tolles Upgrade für meine Küche", "de", ()),
+        ("Ein tolles Upgrade, die neue Lumora Brew", "de", ()),
+        ("Das Upgrade hat sich gelohnt", "de", ()),
+    ]
+    labels = label_story(members, vocab=_vocab(), names=NAMES)
+    assert labels is not None and labels.get("de") == "Upgrade", labels
+    hearts = [
+        ("Mein erstes Herz auf dem Cappuccino mit der Lumora Brew!", "de", ()),
+        ("Endlich mein erstes Herz geschafft, Milchschaum war perfekt.", "de", ()),
+        ("Mein erstes Herz, ich bin so stolz.", "de", ()),
+    ]
+    named = label_story(hearts, vocab=_vocab(), names=NAMES)
+    assert named is not None and not named.label.lower().startswith("erstes"), named
