@@ -197,12 +197,15 @@ def reconcile(label: str, text: str, language: str | None, mood: str | None = No
     released an update for the Lumora Brew …") as near its complaint examples, and a café's
     bitter, lukewarm espresso as near its praise. A complaint in press wording that sounds
     neutral or positive and shows no sign of trouble (no complaint marker, no negative word,
-    no sarcasm) is a report ("other"); "praise" that sounds negative, without a praise word
+    no sarcasm) is a report ("other"); a "complaint" that sounds positive, with a praise word
+    and no sign of trouble, is praise; "praise" that sounds negative, without a praise word
     and with more negative than positive words, is a complaint."""
     s = dict(zip(SIGNAL_NAMES, signals(text, language), strict=False))
     trouble = s["complaint"] or s["negative"] or s["sarcasm"]
     if label == "complaint" and mood in ("neutral", "positive") and s["news"] and not trouble:
         return "other"  # a report: press wording, neutral, no sign of trouble
+    if label == "complaint" and mood == "positive" and s["praise"] and not trouble:
+        return "praise"  # "… ich übe seit gestern Abend und liebe es"
     if label == "praise" and mood == "negative" and not s["praise"]:
         return "complaint" if s["negative"] > s["positive"] else label
     return label

@@ -141,6 +141,13 @@ def test_parse_intent(word: str, intent: str | None) -> None:
             "de",
             "complaint",
         ),
+        # Loving the latte-art challenge once filed as a complaint.
+        (
+            "Update: Wer hat die #lumoralatteart Sache angefangen? Ich übe seit gestern Abend "
+            "und liebe es.",
+            "de",
+            "praise",
+        ),
         # A complaint in the same words stays one.
         ("The app is broken again after the update", "en", "complaint"),
     ],
