@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from core.db import session_scope
@@ -20,6 +21,7 @@ from core.standup.signals import Signal
 from core.storage import audit, conversations
 from core.storage import backlog as store
 from core.trends import event_words as words
+from core.trends.names import Names
 from handlers import checkin, checkin_flow
 from handlers.args import UsageError, parse
 from handlers.context import Context
@@ -237,8 +239,10 @@ def _items(items: list[Any]) -> str:
     return "; ".join(f"#{i.id} {i.title}" for i in items)
 
 
-def _signal(ctx: Context, s: Signal) -> str:
+def _signal(ctx: Context, s: Signal, names: Names) -> str:
     t = ctx.t
+    if s.key.startswith("topic:"):
+        s = replace(s, topic=names.localized(ctx.locale).of(s.key))
     if s.kind == "trend":
         return t("standup.signal_figures", topic=s.topic, n=s.n, ratio=t.number(s.ratio or 0, 1))
     kind = t(f"standup.alert_kind.{s.detail}") if s.detail in ALERT_KINDS else s.detail
@@ -288,7 +292,7 @@ def render(ctx: Context, data: StandupData) -> Reply:
         )
     sections += _event_sections(ctx, data)
     if data.signals:
-        parts = [_signal(ctx, s) for s in data.signals]
+        parts = [_signal(ctx, s, data.names) for s in data.signals]
         sections.append(t(f"standup.signals_{data.signals_from}", list="; ".join(parts)))
     else:
         sections.append(t(f"standup.no_signals_{data.signals_from}"))

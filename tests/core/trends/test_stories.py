@@ -189,3 +189,18 @@ async def test_a_hashtag_that_is_one_story_is_filed_as_that_story(velora: Any) -
     async with services.sessions() as session:
         items = (await session.execute(select(BacklogItem))).scalars().all()
     assert [i.topic_key for i in items] == [f"topic:{roots['tour']}"]
+
+
+async def test_the_brief_lists_a_story_named_like_a_hashtag_once(velora: Any) -> None:
+    """The brief once listed "#lumoralatteart" under rising hashtags and, again, under rising
+    topics (its story has the hashtag's name)."""
+    from handlers.dispatch import dispatch
+    from tests.conftest import console_request
+
+    services, _ = velora
+    reply = await dispatch(
+        services.extras["registry"], services, console_request("brief 7d", locale="de")
+    )
+    rows = {f.label: f.value for f in reply.facts}
+    assert "#veloratour" in rows.get("Steigende Hashtags", ""), rows
+    assert "#veloratour" not in rows.get("Steigende Themen", ""), rows
