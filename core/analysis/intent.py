@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.analysis.intent_rules import INTENTS, N_SIGNALS, rule_intent, signals
+from core.analysis.linear_npz import save_linear
 
 logger = logging.getLogger(__name__)
 
@@ -91,13 +92,13 @@ class IntentWeights:
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (labels and metadata as JSON inside)."""
-        np.savez_compressed(
+        save_linear(
             path,
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            meta=np.array(json.dumps({**self.meta, "labels": list(self.labels)})),
+            coef=self.coef,
+            intercept=self.intercept,
+            mean=self.mean,
+            scale=self.scale,
+            meta=json.dumps({**self.meta, "labels": list(self.labels)}),
         )
 
     @classmethod
