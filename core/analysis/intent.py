@@ -92,14 +92,7 @@ class IntentWeights:
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (labels and metadata as JSON inside)."""
-        save_linear(
-            path,
-            coef=self.coef,
-            intercept=self.intercept,
-            mean=self.mean,
-            scale=self.scale,
-            meta=json.dumps({**self.meta, "labels": list(self.labels)}),
-        )
+        save_linear(path, self, meta=json.dumps({**self.meta, "labels": list(self.labels)}))
 
     @classmethod
     def read(cls, path: Path) -> IntentWeights:

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 
-def save_linear(
-    path: Path,
-    *,
-    coef: npt.NDArray[Any],
-    intercept: npt.NDArray[Any],
-    mean: npt.NDArray[Any],
-    scale: npt.NDArray[Any],
-    meta: str,
-    **extra: npt.NDArray[Any],
-) -> None:
-    """Write coefficients, intercept and standardisation as float32, `meta` (JSON) beside
-    them, and any `extra` arrays (a learnt lexicon) as they are."""
+class Linear(Protocol):
+    """What a fitted linear model keeps: coefficients, intercept and standardisation."""
+
+    @property
+    def coef(self) -> npt.NDArray[Any]: ...
+    @property
+    def intercept(self) -> npt.NDArray[Any]: ...
+    @property
+    def mean(self) -> npt.NDArray[Any]: ...
+    @property
+    def scale(self) -> npt.NDArray[Any]: ...
+
+
+def save_linear(path: Path, model: Linear, *, meta: str, **extra: npt.NDArray[Any]) -> None:
+    """Write the model's arrays as float32, `meta` (JSON) beside them, and any `extra`
+    arrays (a learnt lexicon) as they are."""
     arrays: dict[str, Any] = {**extra}
-    for name, value in (("coef", coef), ("intercept", intercept), ("mean", mean), ("scale", scale)):
-        arrays[name] = value.astype(np.float32)
+    for name in ("coef", "intercept", "mean", "scale"):
+        arrays[name] = getattr(model, name).astype(np.float32)
     np.savez_compressed(path, **arrays, meta=np.array(meta))

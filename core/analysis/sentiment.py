@@ -129,15 +129,8 @@ class LinearWeights:
         """Write the weights as a small npz (metadata as JSON inside)."""
         learnt: dict[str, Any] = self.lexicon.to_arrays() if self.lexicon is not None else {}
         language_bias = {k: v.tolist() for k, v in self.language_bias.items()}
-        save_linear(
-            path,
-            **learnt,
-            coef=self.coef,
-            intercept=self.intercept,
-            mean=self.mean,
-            scale=self.scale,
-            meta=json.dumps({**self.meta, "language_bias": language_bias}, ensure_ascii=False),
-        )
+        meta = json.dumps({**self.meta, "language_bias": language_bias}, ensure_ascii=False)
+        save_linear(path, self, meta=meta, **learnt)
 
     @classmethod
     def read(cls, path: Path) -> LinearWeights:
