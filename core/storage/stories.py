@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.ingest_rows import TERM_SEP
 from core.models import HourlyCount, Mention
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 
 
 def story_of() -> ColumnElement[int]:
