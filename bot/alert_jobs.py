@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -67,13 +66,7 @@ def topic_job_for(services: Services, engine: AlertEngine) -> TopicJob:
 def setup(app: web.Application, services: Services) -> None:
     """The engine on the pipeline, its ticks and the topic job on the scheduler."""
     services.notifiers.setdefault(
-        "console",
-        ConsoleNotifier(
-            zone=services.workspace.schedules.timezone,
-            locale=services.workspace.default_locale,
-            echo=sys.stdout.isatty(),
-            files_dir=services.settings.files_dir,
-        ),
+        "console", ConsoleNotifier.for_workspace(services.workspace, services.settings.files_dir)
     )
     engine = engine_for(services)
     scheduler = services.background.scheduler

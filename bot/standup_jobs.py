@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,15 +83,7 @@ class StandupJobs:
         self._figures: dict[tuple[dt.datetime, dt.datetime], StandupData] = {}
 
     def schedule(self, settings: dict[str, Any]) -> sched.StandupSchedule:
-        ws = self.services.workspace.schedules
-        return sched.schedule_for(
-            settings,
-            default_at=ws.standup.at,
-            default_zone=ws.timezone,
-            default_weekdays=ws.standup.weekdays,
-            holidays=ws.holidays,
-            grace_minutes=ws.standup.grace_minutes,
-        )
+        return sched.channel_schedule(settings, self.services.workspace.schedules)
 
     async def targets(self) -> list[Target]:
         """Channels subscribed in the database, plus the workspace's standup channels
@@ -221,13 +212,7 @@ class StandupJobs:
 def setup(app: web.Application, services: Services) -> None:
     """Register the standup tick on the scheduler, and the console's notifier."""
     services.notifiers.setdefault(
-        "console",
-        ConsoleNotifier(
-            zone=services.workspace.schedules.timezone,
-            locale=services.workspace.default_locale,
-            echo=sys.stdout.isatty(),
-            files_dir=services.settings.files_dir,
-        ),
+        "console", ConsoleNotifier.for_workspace(services.workspace, services.settings.files_dir)
     )
     scheduler = services.background.scheduler
     if scheduler is None:

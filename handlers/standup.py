@@ -92,15 +92,7 @@ def _time_settings(args: list[str]) -> dict[str, Any]:
 
 def channel_schedule(ctx: Context, settings: dict[str, Any]) -> sched.StandupSchedule:
     """The channel's schedule: its settings over the workspace's defaults."""
-    ws = ctx.workspace.schedules
-    return sched.schedule_for(
-        settings,
-        default_at=ws.standup.at,
-        default_zone=ws.timezone,
-        default_weekdays=ws.standup.weekdays,
-        holidays=ws.holidays,
-        grace_minutes=ws.standup.grace_minutes,
-    )
+    return sched.channel_schedule(settings, ctx.workspace.schedules)
 
 
 def _describe(ctx: Context, sub: Subscription | None, settings: dict[str, Any]) -> list[str]:

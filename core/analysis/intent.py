@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.analysis.intent_rules import INTENTS, N_SIGNALS, SIGNAL_NAMES, rule_intent, signals
+from core.analysis.linear_npz import save_linear
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +92,7 @@ class IntentWeights:
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (labels and metadata as JSON inside)."""
-        np.savez_compressed(
-            path,
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            meta=np.array(json.dumps({**self.meta, "labels": list(self.labels)})),
-        )
+        save_linear(path, self, meta=json.dumps({**self.meta, "labels": list(self.labels)}))
 
     @classmethod
     def read(cls, path: Path) -> IntentWeights:

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.ingest_rows import TERM_SEP, count_keys
 from core.models import HourlyCount, Mention
 from core.models_drafts import Draft
-from core.models_trends import MentionTopic
+from core.models_stories import MentionTopic
 from core.storage.stories import topic_ids as story_topic_ids
 
 VOICE_INTENTS = ("question", "complaint")

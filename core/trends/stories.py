@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Mention
-from core.models_trends import Topic
+from core.models_stories import Topic
 from core.storage import stories as store
 from core.text import fold
 

@@ -130,31 +130,27 @@ class MastodonSource(BaseSource):
                     raise
                 notes.append(f"search not allowed on {self.host} (HTTP {exc.status})")
                 mine["done"] = True
-                return streams_step(
-                    progress,
-                    streams,
-                    since=since,
-                    until=until,
-                    found=found,
-                    quota=None,
-                    notes=notes,
+            else:
+                payload = resp.json()
+                page = items(obj(payload).get("statuses")) if key == "search" else items(payload)
+                page = [obj(p) for p in page if obj(p).get("id")]
+                times = [t for p in page if (t := parse_time(obj(p).get("created_at")))]
+                found = [
+                    m
+                    for p in page
+                    if (m := self.mention(p)) is not None and m.published_at >= since
+                ]
+                if page:
+                    mine["max_id"] = min((str(p["id"]) for p in page), key=_id_key)
+                if times:
+                    mine["oldest"] = min(times).isoformat()
+                mine["done"] = not page or (bool(times) and min(times) < since)
+                remaining = resp.header_float("X-RateLimit-Remaining")
+                reset = parse_time(resp.headers.get("X-RateLimit-Reset"))
+                quota = int(remaining) if remaining is not None else None
+                pause = pause_until_reset(
+                    remaining, reset.timestamp() if reset else None, time.time()
                 )
-            payload = resp.json()
-            page = items(obj(payload).get("statuses")) if key == "search" else items(payload)
-            page = [obj(p) for p in page if obj(p).get("id")]
-            times = [t for p in page if (t := parse_time(obj(p).get("created_at")))]
-            found = [
-                m for p in page if (m := self.mention(p)) is not None and m.published_at >= since
-            ]
-            if page:
-                mine["max_id"] = min((str(p["id"]) for p in page), key=_id_key)
-            if times:
-                mine["oldest"] = min(times).isoformat()
-            mine["done"] = not page or (bool(times) and min(times) < since)
-            remaining = resp.header_float("X-RateLimit-Remaining")
-            reset = parse_time(resp.headers.get("X-RateLimit-Reset"))
-            quota = int(remaining) if remaining is not None else None
-            pause = pause_until_reset(remaining, reset.timestamp() if reset else None, time.time())
         return streams_step(
             progress,
             streams,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from core.models import Mention
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 from core.trends.stories import (
     main_stories,
     story_key,
