@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELD=COLUMN",
         help="take FIELD (text, url, author, published_at, id, title) from COLUMN",
     )
-    imp.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file name")
+    imp.add_argument(
+        "--format", choices=["csv", "jsonl", "xlsx"], help="default: from the file name"
+    )
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     ev = sub.add_parser("eval", help="measure the analysis on labelled data")

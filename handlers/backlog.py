@@ -28,6 +28,7 @@ from handlers.backlog_view import (
     parse_button_value,
 )
 from handlers.context import Context
+from handlers.export import export_backlog
 from handlers.mentions import mention_item
 from handlers.registry import action, command
 from handlers.sprint import board
@@ -53,12 +54,14 @@ SUBCOMMANDS = {
 
 @command("backlog", aliases=("bl",), order=40)
 async def backlog_command(request: Request, ctx: Context) -> Reply:
-    """The content backlog: suggestions from the listening data, sorted by ICE score.
+    """The content backlog: suggestions from the listening data, sorted by ICE score; --export csv gives the list as a file.
 
-    de: Das Content-Backlog: Vorschläge aus den Listening-Daten, sortiert nach ICE-Score.
-    Usage: backlog [list [--state todo|in_progress|blocked|done|dropped|all] [--owner NAME] | suggest | add TEXT [--points N] [--format FORMAT] [--owner NAME] | show ID | edit ID [--title T] [--story S] [--owner NAME|me|none] [--points N] [--state STATE] [--format FORMAT] | drop ID]
+    de: Das Content-Backlog: Vorschläge aus den Listening-Daten, sortiert nach ICE-Score; --export csv liefert die Liste als Datei.
+    Usage: backlog [list [--state todo|in_progress|blocked|done|dropped|all] [--owner NAME] [--export csv] | suggest | add TEXT [--points N] [--format FORMAT] [--owner NAME] | show ID | edit ID [--title T] [--story S] [--owner NAME|me|none] [--points N] [--state STATE] [--format FORMAT] | drop ID]
     """
     args = list(request.args)
+    if args and args[0].startswith("--"):  # `backlog --export csv`, `backlog --state done`
+        args = ["list", *args]
     sub = SUBCOMMANDS.get(args[0].lower(), "") if args else "list"
     if not sub:
         if args[0].lstrip("#").isdigit():
@@ -120,7 +123,9 @@ async def backlog_button(request: Request, ctx: Context) -> Reply:
 
 
 async def _list(ctx: Context, args: list[str], request: Request) -> Reply:
-    parsed = parse(args, options=("state", "owner"), max_positional=0)
+    parsed = parse(
+        args, options=("state", "owner", "export"), choices={"export": ("csv",)}, max_positional=0
+    )
     wanted = parsed.options.get("state", "")
     if not wanted:
         chosen: tuple[str, ...] = OPEN_STATES
@@ -131,14 +136,12 @@ async def _list(ctx: Context, args: list[str], request: Request) -> Reply:
         if state is None:
             raise UsageError("backlog.bad_state", value=wanted, choices="|".join(STATES))
         chosen = (state,)
+    owner = owner_name(request, parsed.options["owner"]) if "owner" in parsed.options else None
+    if parsed.options.get("export"):
+        return await export_backlog(ctx, chosen, owner)
     async with ctx.sessions() as session:
         rows = await store.list_items(
-            session=session,
-            states=chosen,
-            owner=owner_name(request, parsed.options["owner"])
-            if "owner" in parsed.options
-            else None,
-            limit=LIST_LIMIT + 1,
+            session=session, states=chosen, owner=owner, limit=LIST_LIMIT + 1
         )
     t = ctx.t
     if not rows:

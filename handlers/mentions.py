@@ -13,6 +13,7 @@ from core.storage.mentions import MentionFilter, search_mentions
 from core.text import truncate
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
+from handlers.export import FORMATS, export_mentions
 from handlers.registry import action, command
 
 PAGE_SIZE = 10
@@ -22,15 +23,15 @@ SENTIMENTS = ("negative", "neutral", "positive")
 
 @command("mentions", aliases=("m", "erwähnungen", "erwaehnungen"), order=10)
 async def mentions_command(request: Request, ctx: Context) -> Reply:
-    """Mentions of your watchlist, newest first, with link, author, source, sentiment and intent.
+    """Mentions of your watchlist, newest first, with link, author, source, sentiment and intent; --export csv|xlsx gives every match as a file that imports back.
 
-    de: Erwähnungen deiner Watchlist, neueste zuerst, mit Link, Autor, Quelle, Stimmung und Absicht (--intent Beschwerde|Frage|Lob|Kaufinteresse|sonstiges).
-    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive] [--intent complaint|question|praise|purchase|other] [--lang de|en] [--page N]
+    de: Erwähnungen deiner Watchlist, neueste zuerst, mit Link, Autor, Quelle, Stimmung und Absicht (--intent Beschwerde|Frage|Lob|Kaufinteresse|sonstiges); --export csv|xlsx liefert alle Treffer als Datei, die sich wieder importieren lässt.
+    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive] [--intent complaint|question|praise|purchase|other] [--lang de|en] [--page N] [--export csv|xlsx]
     """
     parsed = parse(
         request.args,
-        options=("since", "source", "sentiment", "intent", "lang", "page"),
-        choices={"sentiment": SENTIMENTS, "lang": ("de", "en")},
+        options=("since", "source", "sentiment", "intent", "lang", "page", "export"),
+        choices={"sentiment": SENTIMENTS, "lang": ("de", "en"), "export": FORMATS},
     )
     options = dict(parsed.options)
     if "intent" in options:
@@ -44,6 +45,9 @@ async def mentions_command(request: Request, ctx: Context) -> Reply:
             )
         options["intent"] = intent
     options["q"] = parsed.text()
+    if fmt := options.pop("export", ""):
+        # The whole result set as a file (every page), with the columns the import reads.
+        return await export_mentions(ctx, _filter(ctx, options), fmt, _describe(ctx, options))
     return await _page(ctx, options)
 
 
@@ -53,21 +57,14 @@ async def mentions_page(request: Request, ctx: Context) -> Reply:
     return await _page(ctx, json_button_value(request.action_value))
 
 
-async def _page(ctx: Context, options: dict[str, str]) -> Reply:
-    t = ctx.t
+def _filter(ctx: Context, options: dict[str, str]) -> MentionFilter:
     since = None
     if span_text := options.get("since"):
         span = parse_span(span_text)
         if span is None:
             raise UsageError("mentions.bad_since", value=span_text)
         since = ctx.now() - span
-    try:
-        page = max(1, int(options.get("page") or 1))
-        if page > MAX_PAGE:
-            raise ValueError(page)
-    except ValueError as exc:
-        raise UsageError("mentions.bad_page", value=options.get("page", "")) from exc
-    flt = MentionFilter(
+    return MentionFilter(
         query=options.get("q") or None,
         since=since,
         source=options.get("source") or None,
@@ -75,6 +72,17 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         language=options.get("lang") or None,
         intent=parse_intent(options.get("intent") or "") or None,
     )
+
+
+async def _page(ctx: Context, options: dict[str, str]) -> Reply:
+    t = ctx.t
+    flt = _filter(ctx, options)
+    try:
+        page = max(1, int(options.get("page") or 1))
+        if page > MAX_PAGE:
+            raise ValueError(page)
+    except ValueError as exc:
+        raise UsageError("mentions.bad_page", value=options.get("page", "")) from exc
     async with ctx.sessions() as session:
         rows, more = await search_mentions(
             session=session, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE

@@ -38,9 +38,9 @@ WEEKLY = ("weekly", "wöchentlich", "woechentlich")
 
 @command("report", aliases=("bericht",), order=21)
 async def report_command(request: Request, ctx: Context) -> Reply:
-    """A PDF report of a period to forward: figures and their change, volume and sentiment with the events, share of voice, stories, top mentions, answers, drafts, backlog, coverage.
+    """A PDF report of a period to forward: figures and their change, volume and sentiment with the events, share of voice, stories, top mentions, answers, drafts, backlog, coverage; report weekly on sends it every Monday at 09:00.
 
-    de: Ein PDF-Bericht eines Zeitraums zum Weiterleiten: Kennzahlen und ihre Veränderung, Volumen und Stimmung mit den Ereignissen, Share of Voice, Geschichten, Top-Erwähnungen, Antworten, Entwürfe, Backlog, Abdeckung. `report weekly on` schickt ihn montags um 9 Uhr.
+    de: Ein PDF-Bericht eines Zeitraums zum Weiterleiten: Kennzahlen und ihre Veränderung, Volumen und Stimmung mit den Ereignissen, Share of Voice, Geschichten, Top-Erwähnungen, Antworten, Entwürfe, Backlog, Abdeckung; report weekly on schickt ihn jeden Montag um 09:00.
     Usage: report [7d|30d|2026Q4] | report weekly on|off
     """
     parsed = parse(request.args, max_positional=2)

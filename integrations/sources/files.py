@@ -1,4 +1,5 @@
-"""File imports: `python -m bot import FILE --source NAME` for CSV (with a header) and JSONL.
+"""File imports: `python -m bot import FILE --source NAME` for CSV (with a header), JSONL and
+XLSX (the first sheet, with a header row: what `mentions --export xlsx` writes).
 
 The file is streamed in batches through the pipeline, never loaded whole. The fields
 text, url, author, published_at, id and title (and author_handle, language, likes,
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from core.exports import csv_uncell
 from core.pipeline import IngestResult
 from core.raw import RawMention
 from integrations.sources.progress import ImportProgress
@@ -74,7 +76,11 @@ def detect_format(path: Path, fmt: str | None) -> str:
         return "csv"
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
-    raise FileImportError(f"{path}: cannot tell the format from the name; add --format csv|jsonl")
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise FileImportError(
+        f"{path}: cannot tell the format from the name; add --format csv|jsonl|xlsx"
+    )
 
 
 async def import_file(
@@ -96,7 +102,12 @@ async def import_file(
     total = IngestResult()
     size = path.stat().st_size
     with path.open("rb") as raw, ImportProgress(path.name, size, enabled=progress) as bar:
-        rows = _csv_rows(raw, columns) if kind == "csv" else _jsonl_rows(raw, columns)
+        if kind == "xlsx":
+            rows = _xlsx_rows(path, columns)
+        elif kind == "csv":
+            rows = _csv_rows(raw, columns)
+        else:
+            rows = _jsonl_rows(raw, columns)
         batch: list[RawMention] = []
         invalid = 0
         try:
@@ -167,9 +178,42 @@ def _csv_rows(raw: io.BufferedReader, columns: dict[str, str]) -> Iterator[tuple
         if len(cells) != width:  # a stray separator or quote: the columns cannot be trusted
             yield reader.line_num, None
             continue
-        row = {name: cells[i] for name, i in index.items()}
+        # A cell that a spreadsheet would run as a formula was exported with an apostrophe
+        # in front (core.exports): it comes back as it was.
+        row = {name: csv_uncell(cells[i]) for name, i in index.items()}
         row["_hash"] = "\x1f".join(cells)
         yield reader.line_num, row
+
+
+def _xlsx_rows(path: Path, columns: dict[str, str]) -> Iterator[tuple[int, Row | None]]:
+    """The first sheet's rows (openpyxl read-only: row by row, never the whole file)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileImportError(f"{path}: not a readable XLSX file ({exc})") from exc
+    try:
+        sheet = book.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        if not header:
+            raise FileImportError("the sheet is empty: a header row is needed")
+        index = _columns(["" if h is None else str(h) for h in header], columns)
+        for line_no, cells in enumerate(lines, start=2):
+            if not any(c is not None and c != "" for c in cells):
+                continue
+            # A real date cell (a sheet made by hand) is read as ISO 8601, naive = UTC.
+            cells = tuple(
+                c.isoformat() if isinstance(c, dt.datetime | dt.date) else c for c in cells
+            )
+            row = {name: cells[i] if i < len(cells) else None for name, i in index.items()}
+            row["_hash"] = "\x1f".join("" if c is None else str(c) for c in cells)
+            yield line_no, row
+    finally:
+        book.close()
 
 
 def _columns(header: list[str], columns: dict[str, str]) -> dict[str, int]:

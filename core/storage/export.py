@@ -1,0 +1,93 @@
+"""Reading a whole result set for an export, streamed in chunks (never all rows at once):
+the mentions a `mentions` search finds, newest first, and the backlog's items."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import Select, select, text
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.models import Mention
+from core.models_backlog import BacklogItem
+from core.storage import search_sqlite
+from core.storage.dialect import dialect
+from core.storage.mentions import MentionFilter, fts_query_postgres
+
+CHUNK = 1000
+# What an export carries of a mention: the importer's fields first (integrations/sources/
+# files.py reads them by these names), then what the bot found out (the importer skips it).
+MENTION_COLUMNS = (
+    col(Mention.external_id),
+    col(Mention.published_at),
+    col(Mention.text),
+    col(Mention.url),
+    col(Mention.author),
+    col(Mention.author_handle),
+    col(Mention.title),
+    col(Mention.language),
+    col(Mention.likes),
+    col(Mention.reposts),
+    col(Mention.replies),
+    col(Mention.reach),
+    col(Mention.reply_to),
+    col(Mention.thread_id),
+    col(Mention.source),
+    col(Mention.sentiment),
+    col(Mention.intent),
+)
+
+
+def mention_statement(session: AsyncSession, flt: MentionFilter) -> Select[*tuple[Any, ...]] | None:
+    """The search of `mentions` as one statement over every match, newest first; None when
+    the query has no word to search for."""
+    stmt = select(*MENTION_COLUMNS)
+    if flt.since is not None:
+        stmt = stmt.where(col(Mention.published_at) >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(col(Mention.published_at) < flt.until)
+    if flt.source:
+        stmt = stmt.where(col(Mention.source) == flt.source)
+    if flt.sentiment:
+        stmt = stmt.where(col(Mention.sentiment) == flt.sentiment)
+    if flt.language:
+        stmt = stmt.where(col(Mention.language) == flt.language)
+    if flt.intent:
+        stmt = stmt.where(col(Mention.intent) == flt.intent)
+    if flt.term:
+        stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
+    if flt.query and dialect(session) != "postgresql":
+        parsed = search_sqlite.parse_query(flt.query)
+        if parsed is None:
+            return None
+        matches = text("SELECT rowid FROM mention_fts WHERE mention_fts MATCH :q").bindparams(
+            q=parsed.fts5()
+        )
+        stmt = stmt.where(col(Mention.id).in_(matches))
+    elif flt.query:
+        q = fts_query_postgres(flt.query)
+        if q is None:
+            return None
+        stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
+    return stmt.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
+
+
+async def stream_rows(
+    *, session: AsyncSession, stmt: Select[*tuple[Any, ...]], limit: int, chunk: int = CHUNK
+) -> AsyncIterator[Sequence[Any]]:
+    """The statement's rows (at most `limit`), `chunk` at a time, from a server-side cursor."""
+    result = await session.stream(stmt.limit(limit).execution_options(yield_per=chunk))
+    async for rows in result.partitions(chunk):
+        yield rows
+
+
+def backlog_statement(*, states: Sequence[str], owner: str | None) -> Select[*tuple[Any, ...]]:
+    """The backlog's items in `states` (and of `owner`), highest ICE score first."""
+    from sqlalchemy import func
+
+    stmt = select(BacklogItem).where(col(BacklogItem.state).in_(list(states)))
+    if owner is not None:
+        stmt = stmt.where(func.lower(col(BacklogItem.owner)) == owner.lower())
+    return stmt.order_by(col(BacklogItem.score).desc(), col(BacklogItem.id))
