@@ -199,7 +199,7 @@ async def test_the_brief_lists_a_story_named_like_a_hashtag_once(velora: Any) ->
 
     services, _ = velora
     reply = await dispatch(
-        services.extras["registry"], services, console_request("brief 7d", locale="de")
+        services.registry, services, console_request("brief 7d", locale="de")
     )
     rows = {f.label: f.value for f in reply.facts}
     assert "#veloratour" in rows.get("Steigende Hashtags", ""), rows
