@@ -50,6 +50,14 @@ class People:
         """Every account of this person (an unlinked account: just itself)."""
         return self._accounts.get(person, {person})
 
+    def accounts_of(self, actor: Actor) -> list[tuple[str, str]]:
+        """Every account of the actor's person, as (platform, id) pairs, the actor's first."""
+        pairs: list[tuple[str, str]] = [(actor.platform, actor.id)]
+        for account in sorted(self.accounts(self.of(actor)) - {identity(*pairs[0])}):
+            platform, _, user_id = account.partition(":")
+            pairs.append((platform, user_id))
+        return pairs
+
     def same(self, actor: Actor, platform: str | None, user_id: str | None) -> bool:
         """Whether the actor is the person behind the account (platform, user_id)."""
         if not platform or not user_id:

@@ -142,7 +142,7 @@ class DraftService:
             rows, total = await store.list_drafts(
                 session=session,
                 states=states.PENDING if kind == "pending" else None,
-                requested_by=(actor.platform, actor.id) if kind == "mine" else None,
+                requested_by=self.people.accounts_of(actor) if kind == "mine" else None,
                 limit=limit,
             )
             out = [(d, await session.get(Mention, d.mention_id)) for d in rows]

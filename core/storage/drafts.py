@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -213,17 +213,25 @@ async def list_drafts(
     *,
     session: AsyncSession,
     states: Sequence[str] | None = None,
-    requested_by: tuple[str, str] | None = None,
+    requested_by: Sequence[tuple[str, str]] | None = None,
     limit: int = LIST_LIMIT,
 ) -> tuple[list[Draft], int]:
-    """Newest first, filtered by state and/or requester (platform, id); and the total."""
+    """Newest first, filtered by state and/or requester (any of the (platform, id) accounts
+    of one person); and the total."""
 
     conditions: list[ColumnElement[bool]] = []
     if states is not None:
         conditions.append(col(Draft.state).in_(list(states)))
     if requested_by is not None:
-        conditions.append(col(Draft.requested_by_platform) == requested_by[0])
-        conditions.append(col(Draft.requested_by) == requested_by[1])
+        conditions.append(
+            or_(
+                false(),
+                *(
+                    and_(col(Draft.requested_by_platform) == p, col(Draft.requested_by) == i)
+                    for p, i in requested_by
+                ),
+            )
+        )
     stmt = select(Draft).where(*conditions).order_by(col(Draft.id).desc()).limit(limit)
     rows = list((await session.execute(stmt)).scalars().all())
     total_stmt = select(func.count()).select_from(Draft).where(*conditions)
