@@ -198,9 +198,7 @@ async def test_the_brief_lists_a_story_named_like_a_hashtag_once(velora: Any) ->
     from tests.conftest import console_request
 
     services, _ = velora
-    reply = await dispatch(
-        services.registry, services, console_request("brief 7d", locale="de")
-    )
+    reply = await dispatch(services.registry, services, console_request("brief 7d", locale="de"))
     rows = {f.label: f.value for f in reply.facts}
     assert "#veloratour" in rows.get("Steigende Hashtags", ""), rows
     assert "#veloratour" not in rows.get("Steigende Themen", ""), rows
