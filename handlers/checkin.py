@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from typing import Any
 
@@ -32,6 +33,7 @@ from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import action
 
+log = logging.getLogger(__name__)
 MAX_MEMBERS = 100
 MAX_MINUTES = 12 * 60
 MAX_KEEP_DAYS = 3650
@@ -218,8 +220,9 @@ async def _mine_or_status(request: Request, ctx: Context) -> Reply:
             if roster is None:
                 raise UsageError("checkin.none_open")
             member = Member(request.actor.id, request.actor.name or request.actor.id)
-            await roster.members(conv.id)  # knows the member's account afterwards
-            await roster.send_direct(member=member, reply=reply, locale=row.locale)
+            await roster.send_direct(
+                member=member, reply=reply, locale=row.locale, channel_id=conv.id
+            )
             return Reply(sections=[ctx.t("checkin.sent_privately")])
         return reply
     settings = await flow.channel_settings(ctx.services, conv.platform, conv.id)
@@ -418,6 +421,40 @@ def _member_words(words: list[str]) -> list[Member]:
     return out[:MAX_MEMBERS]
 
 
+def _member_json(member: Member) -> dict[str, str]:
+    data = {"id": member.id, "name": member.name}
+    if member.zone:
+        data["zone"] = member.zone
+    if member.locale:
+        data["locale"] = member.locale
+    return data
+
+
+async def _resolve(request: Request, ctx: Context, named: list[Member]) -> list[Member]:
+    """Members as typed (`@U123`, `@anna`) → the platform's people where it knows them (by
+    id, display name or first name), so their answers, zone and language match; as typed
+    where it does not (the console, a name the platform does not list)."""
+    conv = request.conversation
+    roster = flow.rosters(ctx.services).get(conv.platform)
+    if roster is None:
+        return named
+    try:
+        people = await roster.members(conv.id)
+    except Exception:
+        log.warning("could not list the members of %s:%s", conv.platform, conv.id, exc_info=True)
+        return named
+    by_key: dict[str, Member] = {}
+    for person in people:
+        for key in (person.id, person.name, person.name.split(" ")[0]):
+            by_key.setdefault(key.casefold(), person)
+    out: list[Member] = []
+    for member in named:
+        found = by_key.get(member.id.casefold(), member)
+        if all(m.id != found.id for m in out):
+            out.append(found)
+    return out
+
+
 async def members_command(request: Request, ctx: Context, args: list[str]) -> Reply:
     """`standup members` (who is asked), `standup members @a @b` (this list),
     `standup members channel` (the channel's members again)."""
@@ -436,8 +473,8 @@ async def members_command(request: Request, ctx: Context, args: list[str]) -> Re
     if len(words) == 1 and words[0].lower() in ("channel", "kanal", "clear", "alle", "all"):
         await _store_checkin(request, ctx, {"members": []})
         return Reply(sections=[t("checkin.members_cleared")])
-    members = _member_words(words)
-    await _store_checkin(request, ctx, {"members": [{"id": m.id, "name": m.name} for m in members]})
+    members = await _resolve(request, ctx, _member_words(words))
+    await _store_checkin(request, ctx, {"members": [_member_json(m) for m in members]})
     names = ", ".join("@" + m.label for m in members)
     return Reply(sections=[t("checkin.members_set", list=names)])
 

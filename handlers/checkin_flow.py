@@ -178,7 +178,9 @@ async def deliver(
     if roster is None:
         raise LookupError(f"no roster for platform {row.platform}")
     reply = prompt(row, at=standup_time(occurrence), reminder=reminder)
-    direct = await roster.send_direct(member=member, reply=reply, locale=row.locale)
+    direct = await roster.send_direct(
+        member=member, reply=reply, locale=row.locale, channel_id=row.channel_id
+    )
     if not reminder and row.id is not None:
         async with session_scope(services.sessions) as session:
             await checkins.mark_asked(session=session, row_id=row.id, direct_id=direct, now=now)

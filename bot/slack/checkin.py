@@ -71,7 +71,9 @@ class SlackRoster:
             locale=user.get("locale") if isinstance(user.get("locale"), str) else None,
         )
 
-    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None:
+    async def send_direct(
+        self, *, member: Member, reply: Reply, locale: str, channel_id: str
+    ) -> str | None:
         opened = await self.client.conversations_open(users=member.id)
         channel = str((opened.get("channel") or {}).get("id") or "")
         if not channel:
