@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from core.db import session_scope
+from core.i18n import Translator
 from core.models_backlog import BacklogItem
 from core.models_checkin import CheckinAnswer
 from core.reply import Reply, Request
@@ -260,7 +261,9 @@ async def _own_row(request: Request, ctx: Context, value: str | None) -> Checkin
 async def _save(
     request: Request, ctx: Context, row: CheckinAnswer, answers: list[str] | None
 ) -> Reply:
-    t = ctx.t
+    # Answered in the language the member was asked in (the platform may know it, the
+    # request does not).
+    t = Translator(row.locale)
     if answers is not None and not any(a.strip() for a in answers):
         raise UsageError("checkin.empty")
     async with session_scope(ctx.sessions) as session:
@@ -269,16 +272,15 @@ async def _save(
         )
     if saved is None:
         return Reply(sections=[t("checkin.too_late", day=row.day)], ephemeral=True, error=True)
+    # In the standup's channel only the member may see this; anywhere else (the DM or
+    # personal chat the question came in) it replaces the question, for them alone anyway.
+    in_channel = request.conversation.id == saved.channel_id
     if answers is None:
-        return Reply(sections=[t("checkin.skipped")], ephemeral=True, replace=True)
-    if request.conversation.platform in PUBLIC_EPHEMERAL and (
-        request.conversation.id == saved.channel_id
-    ):
-        return Reply(sections=[t("checkin.saved", at=await _standup_at(ctx, saved))])
-    reply = flow.prompt(saved, at=await _standup_at(ctx, saved))
-    reply.sections = [t("checkin.saved", at=await _standup_at(ctx, saved))]
-    reply.ephemeral, reply.replace = True, True
-    return reply
+        return Reply(sections=[t("checkin.skipped")], ephemeral=in_channel, replace=True)
+    at = await _standup_at(ctx, saved)
+    if in_channel and request.conversation.platform in PUBLIC_EPHEMERAL:
+        return Reply(sections=[t("checkin.saved", at=at)])
+    return flow.saved(saved, at=at, ephemeral=in_channel)
 
 
 async def _answer_by_text(request: Request, ctx: Context, args: list[str], *, skip: bool) -> Reply:
@@ -295,8 +297,8 @@ async def _answer_by_text(request: Request, ctx: Context, args: list[str], *, sk
 
 @action("checkin.")
 async def checkin_button(request: Request, ctx: Context) -> Reply:
-    """Buttons of a check-in: answer (the form's fields), not today, move a backlog item the
-    answer named, make a blocker a backlog item."""
+    """Buttons of a check-in: answer (the form's fields), change (the form again), not today,
+    move a backlog item the answer named, make a blocker a backlog item."""
     verb = (request.action_id or "").removeprefix("checkin.")
     if verb == "answer":
         row = await _own_row(request, ctx, request.action_value)
@@ -309,6 +311,12 @@ async def checkin_button(request: Request, ctx: Context) -> Reply:
     if verb == "skip":
         row = await _own_row(request, ctx, request.action_value)
         return await _save(request, ctx, row, None)
+    if verb == "edit":
+        row = await _own_row(request, ctx, request.action_value)
+        if row.posted_at is not None:
+            t = Translator(row.locale)
+            return Reply(sections=[t("checkin.too_late", day=row.day)], ephemeral=True)
+        return flow.prompt(row, at=await _standup_at(ctx, row))
     if verb == "move":
         return await _move(request, ctx)
     if verb == "block":
