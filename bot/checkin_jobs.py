@@ -110,10 +110,26 @@ class CheckinJobs:
     async def members(
         self, channel: Channel, cs: CheckinSettings, now: dt.datetime
     ) -> list[Member]:
+        """The channel's members, read from the platform at most every MEMBERS_TTL; when the
+        platform refuses (the bot left the channel, a missing scope), logged once per TTL and
+        the last list kept."""
         key = (channel.platform, channel.channel_id)
         cached = self._members.get(key)
         if cs.members or cached is None or now - cached[0] > MEMBERS_TTL:
-            found = await flow.members_of(self.services, channel.platform, channel.channel_id, cs)
+            try:
+                found = await flow.members_of(
+                    self.services, channel.platform, channel.channel_id, cs
+                )
+            except Exception as exc:
+                log.warning(
+                    "check-ins of %s:%s: the members could not be read (%s: %s); tried again in %s",
+                    channel.platform,
+                    channel.channel_id,
+                    type(exc).__name__,
+                    exc,
+                    MEMBERS_TTL,
+                )
+                found = cached[1] if cached is not None else []
             self._members[key] = (now, found)
             return found
         return cached[1]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from typing import Any
 
 from core.db import session_scope
+from core.i18n import Translator
 from core.models_backlog import BacklogItem
 from core.models_checkin import CheckinAnswer
 from core.reply import Reply, Request
@@ -32,6 +34,7 @@ from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import action
 
+log = logging.getLogger(__name__)
 MAX_MEMBERS = 100
 MAX_MINUTES = 12 * 60
 MAX_KEEP_DAYS = 3650
@@ -218,8 +221,9 @@ async def _mine_or_status(request: Request, ctx: Context) -> Reply:
             if roster is None:
                 raise UsageError("checkin.none_open")
             member = Member(request.actor.id, request.actor.name or request.actor.id)
-            await roster.members(conv.id)  # knows the member's account afterwards
-            await roster.send_direct(member=member, reply=reply, locale=row.locale)
+            await roster.send_direct(
+                member=member, reply=reply, locale=row.locale, channel_id=conv.id
+            )
             return Reply(sections=[ctx.t("checkin.sent_privately")])
         return reply
     settings = await flow.channel_settings(ctx.services, conv.platform, conv.id)
@@ -257,7 +261,9 @@ async def _own_row(request: Request, ctx: Context, value: str | None) -> Checkin
 async def _save(
     request: Request, ctx: Context, row: CheckinAnswer, answers: list[str] | None
 ) -> Reply:
-    t = ctx.t
+    # Answered in the language the member was asked in (the platform may know it, the
+    # request does not).
+    t = Translator(row.locale)
     if answers is not None and not any(a.strip() for a in answers):
         raise UsageError("checkin.empty")
     async with session_scope(ctx.sessions) as session:
@@ -266,16 +272,15 @@ async def _save(
         )
     if saved is None:
         return Reply(sections=[t("checkin.too_late", day=row.day)], ephemeral=True, error=True)
+    # In the standup's channel only the member may see this; anywhere else (the DM or
+    # personal chat the question came in) it replaces the question, for them alone anyway.
+    in_channel = request.conversation.id == saved.channel_id
     if answers is None:
-        return Reply(sections=[t("checkin.skipped")], ephemeral=True, replace=True)
-    if request.conversation.platform in PUBLIC_EPHEMERAL and (
-        request.conversation.id == saved.channel_id
-    ):
-        return Reply(sections=[t("checkin.saved", at=await _standup_at(ctx, saved))])
-    reply = flow.prompt(saved, at=await _standup_at(ctx, saved))
-    reply.sections = [t("checkin.saved", at=await _standup_at(ctx, saved))]
-    reply.ephemeral, reply.replace = True, True
-    return reply
+        return Reply(sections=[t("checkin.skipped")], ephemeral=in_channel, replace=True)
+    at = await _standup_at(ctx, saved)
+    if in_channel and request.conversation.platform in PUBLIC_EPHEMERAL:
+        return Reply(sections=[t("checkin.saved", at=at)])
+    return flow.saved(saved, at=at, ephemeral=in_channel)
 
 
 async def _answer_by_text(request: Request, ctx: Context, args: list[str], *, skip: bool) -> Reply:
@@ -292,8 +297,8 @@ async def _answer_by_text(request: Request, ctx: Context, args: list[str], *, sk
 
 @action("checkin.")
 async def checkin_button(request: Request, ctx: Context) -> Reply:
-    """Buttons of a check-in: answer (the form's fields), not today, move a backlog item the
-    answer named, make a blocker a backlog item."""
+    """Buttons of a check-in: answer (the form's fields), change (the form again), not today,
+    move a backlog item the answer named, make a blocker a backlog item."""
     verb = (request.action_id or "").removeprefix("checkin.")
     if verb == "answer":
         row = await _own_row(request, ctx, request.action_value)
@@ -306,6 +311,12 @@ async def checkin_button(request: Request, ctx: Context) -> Reply:
     if verb == "skip":
         row = await _own_row(request, ctx, request.action_value)
         return await _save(request, ctx, row, None)
+    if verb == "edit":
+        row = await _own_row(request, ctx, request.action_value)
+        if row.posted_at is not None:
+            t = Translator(row.locale)
+            return Reply(sections=[t("checkin.too_late", day=row.day)], ephemeral=True)
+        return flow.prompt(row, at=await _standup_at(ctx, row))
     if verb == "move":
         return await _move(request, ctx)
     if verb == "block":
@@ -418,6 +429,40 @@ def _member_words(words: list[str]) -> list[Member]:
     return out[:MAX_MEMBERS]
 
 
+def _member_json(member: Member) -> dict[str, str]:
+    data = {"id": member.id, "name": member.name}
+    if member.zone:
+        data["zone"] = member.zone
+    if member.locale:
+        data["locale"] = member.locale
+    return data
+
+
+async def _resolve(request: Request, ctx: Context, named: list[Member]) -> list[Member]:
+    """Members as typed (`@U123`, `@anna`) → the platform's people where it knows them (by
+    id, display name or first name), so their answers, zone and language match; as typed
+    where it does not (the console, a name the platform does not list)."""
+    conv = request.conversation
+    roster = flow.rosters(ctx.services).get(conv.platform)
+    if roster is None:
+        return named
+    try:
+        people = await roster.members(conv.id)
+    except Exception:
+        log.warning("could not list the members of %s:%s", conv.platform, conv.id, exc_info=True)
+        return named
+    by_key: dict[str, Member] = {}
+    for person in people:
+        for key in (person.id, person.name, person.name.split(" ")[0]):
+            by_key.setdefault(key.casefold(), person)
+    out: list[Member] = []
+    for member in named:
+        found = by_key.get(member.id.casefold(), member)
+        if all(m.id != found.id for m in out):
+            out.append(found)
+    return out
+
+
 async def members_command(request: Request, ctx: Context, args: list[str]) -> Reply:
     """`standup members` (who is asked), `standup members @a @b` (this list),
     `standup members channel` (the channel's members again)."""
@@ -436,8 +481,8 @@ async def members_command(request: Request, ctx: Context, args: list[str]) -> Re
     if len(words) == 1 and words[0].lower() in ("channel", "kanal", "clear", "alle", "all"):
         await _store_checkin(request, ctx, {"members": []})
         return Reply(sections=[t("checkin.members_cleared")])
-    members = _member_words(words)
-    await _store_checkin(request, ctx, {"members": [{"id": m.id, "name": m.name} for m in members]})
+    members = await _resolve(request, ctx, _member_words(words))
+    await _store_checkin(request, ctx, {"members": [_member_json(m) for m in members]})
     names = ", ".join("@" + m.label for m in members)
     return Reply(sections=[t("checkin.members_set", list=names)])
 

@@ -18,7 +18,7 @@ from core.db import session_scope
 from core.i18n import Translator, normalize_locale
 from core.models_backlog import OPEN_STATES
 from core.models_checkin import CheckinAnswer
-from core.reply import Action, Actor, Conversation, Input, Item, Reply, Request
+from core.reply import Action, Actor, Conversation, Fact, Input, Item, Reply, Request
 from core.standup import schedule as sched
 from core.standup.checkin import (
     CheckinSettings,
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 KIND = "standup"
 ANSWER = "checkin.answer"
 SKIP = "checkin.skip"
+EDIT = "checkin.edit"
 MOVE = "checkin.move"
 BLOCK = "checkin.block"
 FIELD = "a{n}"
@@ -113,6 +114,25 @@ def prompt(row: CheckinAnswer, *, at: str, reminder: bool = False) -> Reply:
     )
 
 
+def saved(row: CheckinAnswer, *, at: str, ephemeral: bool) -> Reply:
+    """A saved check-in: its answers, and buttons to change it or skip the day; it takes the
+    place of the question (the DM message, the card)."""
+    t = Translator(row.locale)
+    pairs = zip(checkins.questions_of(row), checkins.answers_of(row), strict=False)
+    value = str(row.id)
+    return Reply(
+        title=t("checkin.title", day=_day_label(row.day, row.locale)),
+        sections=[t("checkin.saved", at=at)],
+        facts=[Fact(q, a) for q, a in pairs if a.strip()],
+        actions=[
+            Action(EDIT, t("checkin.button_edit"), value),
+            Action(SKIP, t("checkin.button_skip"), value),
+        ],
+        ephemeral=ephemeral,
+        replace=True,
+    )
+
+
 def _day_label(day: str, locale: str) -> str:
     try:
         date = dt.date.fromisoformat(day)
@@ -178,7 +198,9 @@ async def deliver(
     if roster is None:
         raise LookupError(f"no roster for platform {row.platform}")
     reply = prompt(row, at=standup_time(occurrence), reminder=reminder)
-    direct = await roster.send_direct(member=member, reply=reply, locale=row.locale)
+    direct = await roster.send_direct(
+        member=member, reply=reply, locale=row.locale, channel_id=row.channel_id
+    )
     if not reminder and row.id is not None:
         async with session_scope(services.sessions) as session:
             await checkins.mark_asked(session=session, row_id=row.id, direct_id=direct, now=now)

@@ -19,7 +19,9 @@ class ConsoleRoster:
     async def members(self, channel_id: str) -> list[Member]:
         return []
 
-    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None:
+    async def send_direct(
+        self, *, member: Member, reply: Reply, locale: str, channel_id: str
+    ) -> str | None:
         notifier = self.services.notifiers.get("console")
         if notifier is None:
             return None

@@ -11,6 +11,8 @@ click opens the modal (views.open, bot/slack/forms.py).
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,6 +24,8 @@ from core.standup.checkin import Member
 log = logging.getLogger(__name__)
 PAGE = 200
 MAX_MEMBERS = 500
+USER_TTL_SECONDS = 3600.0
+MAX_CACHED = 10_000
 
 
 class SlackRoster:
@@ -29,9 +33,17 @@ class SlackRoster:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, notifier: SlackNotifier) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        notifier: SlackNotifier,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
         self.notifier = notifier
+        self.clock = clock
+        self._users: dict[str, tuple[float, Member | None]] = {}
 
     async def members(self, channel_id: str) -> list[Member]:
         ids: list[str] = []
@@ -52,6 +64,19 @@ class SlackRoster:
         return out
 
     async def _member(self, user_id: str) -> Member | None:
+        """A user as a member (None for bots and deactivated users), from users.info at most
+        once per USER_TTL_SECONDS: zones and names change rarely, channels are read often."""
+        now = self.clock()
+        cached = self._users.get(user_id)
+        if cached is not None and now - cached[0] < USER_TTL_SECONDS:
+            return cached[1]
+        member = await self._lookup(user_id)
+        if len(self._users) >= MAX_CACHED:
+            self._users.clear()
+        self._users[user_id] = (now, member)
+        return member
+
+    async def _lookup(self, user_id: str) -> Member | None:
         response = await self.client.users_info(user=user_id, include_locale=True)
         user: dict[str, Any] = response.get("user") or {}
         if user.get("is_bot") or user.get("deleted") or user_id == "USLACKBOT":
@@ -71,7 +96,9 @@ class SlackRoster:
             locale=user.get("locale") if isinstance(user.get("locale"), str) else None,
         )
 
-    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None:
+    async def send_direct(
+        self, *, member: Member, reply: Reply, locale: str, channel_id: str
+    ) -> str | None:
         opened = await self.client.conversations_open(users=member.id)
         channel = str((opened.get("channel") or {}).get("id") or "")
         if not channel:

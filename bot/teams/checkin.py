@@ -74,10 +74,14 @@ class TeamsRoster:
             out.append(Member(id=member_id, name=name))
         return out
 
-    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None:
+    async def send_direct(
+        self, *, member: Member, reply: Reply, locale: str, channel_id: str
+    ) -> str | None:
         services = self.runtime.services
         personal = await recall(services.sessions, f"personal:{member.id}")
         if personal is None:
+            if member.id not in self._accounts:  # after a restart: list the channel again
+                await self.members(channel_id)
             personal = await self._open_chat(member)
         card = render_card(reply, locale=locale, zone=services.workspace.schedules.timezone)
         await self.runtime.deliver(personal, card)
@@ -87,7 +91,7 @@ class TeamsRoster:
         """Create the personal chat with the member and remember its reference."""
         account = self._accounts.get(member.id)
         if account is None:
-            raise LookupError(f"Teams member {member.id} is unknown: list the channel first")
+            raise LookupError(f"Teams member {member.id} is not in the channel")
         channel = await recall(self.runtime.services.sessions, account.channel_id)
         if channel is None:
             raise LookupError(f"no Teams conversation {account.channel_id!r} is known")

@@ -71,7 +71,12 @@ class CheckinSettings:
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         questions = tuple(str(q) for q in data.get("questions") or () if str(q).strip())
         members = tuple(
-            Member(str(m.get("id")), str(m.get("name") or ""))
+            Member(
+                str(m.get("id")),
+                str(m.get("name") or ""),
+                zone=str(m["zone"]) if m.get("zone") else None,
+                locale=str(m["locale"]) if m.get("locale") else None,
+            )
             for m in data.get("members") or ()
             if isinstance(m, dict) and m.get("id")
         )
@@ -209,7 +214,7 @@ class Roster(Protocol):
     to one of them.
 
     `members` lists the people of a channel (never the bot), with the zone and language
-    the platform knows for them. `send_direct` posts a reply to the member alone (a Slack
+    the platform knows for them. `send_direct` posts a reply to the member of `channel_id` alone (a Slack
     DM, a Teams personal chat, the console's terminal) and returns where it went (the DM's
     id), raising when the platform refuses.
     """
@@ -218,4 +223,6 @@ class Roster(Protocol):
 
     async def members(self, channel_id: str) -> list[Member]: ...
 
-    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None: ...
+    async def send_direct(
+        self, *, member: Member, reply: Reply, locale: str, channel_id: str
+    ) -> str | None: ...

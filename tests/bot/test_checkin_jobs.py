@@ -35,7 +35,9 @@ class FakeRoster:
     async def members(self, channel_id: str) -> list[Member]:
         return list(self.people)
 
-    async def send_direct(self, *, member: Member, reply: Reply, locale: str) -> str | None:
+    async def send_direct(
+        self, *, member: Member, reply: Reply, locale: str, channel_id: str
+    ) -> str | None:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("the platform is away")
@@ -207,3 +209,45 @@ async def test_retention_deletes_answers_older_than_the_channel_keeps(svc: Any) 
     assert await jobs.retention() == 0
     _at(svc, dt.datetime(2026, 11, 30, 7, 46))
     assert await jobs.retention() == 1
+
+
+async def test_configured_members_are_the_platforms_people_with_their_zone(svc: Any) -> None:
+    roster = _roster(
+        svc,
+        Member("U1", "Anna Schmidt", zone="Europe/Berlin"),
+        Member("U2", "kenji", zone="Asia/Tokyo", locale="en"),
+        Member("U3", "maria"),
+    )
+    await _on(svc)
+    # By first name, by display name, by id; a name the platform does not know stays as typed.
+    reply = await ask(svc, "standup members @anna @KENJI @U2 @zoe")
+    assert "@Anna Schmidt, @kenji, @zoe" in reply.plain_text()
+    jobs = CheckinJobs(svc, owner="r1")
+    _at(svc, dt.datetime(2026, 11, 22, 23, 45))  # 08:45 Monday in Tokyo
+    assert [a.member for a in await jobs.tick()] == ["U2"]
+    _at(svc, dt.datetime(2026, 11, 23, 7, 45))
+    assert sorted(a.member for a in await jobs.tick()) == ["U1", "zoe"]
+    assert [m for m, _ in roster.sent] == ["U2", "U1", "zoe"]
+    assert roster.sent[0][1].inputs[0].label == "What did you finish yesterday?"
+
+
+async def test_a_platform_that_cannot_list_the_channel_is_logged_and_tried_later(
+    svc: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    roster = _roster(svc, Member("U1", "anna"))
+    await _on(svc)
+    jobs = CheckinJobs(svc, owner="r1")
+    _at(svc, dt.datetime(2026, 11, 23, 7, 0))
+    assert await jobs.tick() == []  # listed: anna, not due yet
+
+    async def refuse(channel_id: str) -> list[Member]:
+        raise ConnectionError("not_in_channel")
+
+    roster.members = refuse  # type: ignore[method-assign]
+    _at(svc, dt.datetime(2026, 11, 23, 7, 45))  # the list is older than its TTL
+    assert [a.member for a in await jobs.tick()] == ["U1"]  # the last list is kept
+    assert "could not be read" in caplog.text
+    caplog.clear()
+    fresh = CheckinJobs(svc, owner="r2")  # no list at all: nobody asked, nothing raised
+    assert await fresh.tick() == []
+    assert "could not be read" in caplog.text and "failed" not in caplog.text

@@ -164,6 +164,10 @@ async def test_slack_check_ins_through_dms_and_modals_survive_a_restart(db_url: 
         await _answer_in_slack(bot, dms["DU2"], "U2", BEN_FIRST)
         rows = {r.member_id: r for r in await _rows(bot.services)}
         assert checkins.answers_of(rows["U1"]) == list(ANNA)
+        # The DM's question is replaced by the saved answers, in the member's language.
+        updates = [c for c in bot.fake.of("chat.update") if c.params["channel"] == "DU1"]
+        shown_dm = json.dumps(updates[-1].params, ensure_ascii=False) if updates else ""
+        assert "Thanks — your check-in is saved" in shown_dm and ANNA[2] in shown_dm
         in_channel = [c for c in bot.fake.calls if c.params.get("channel") == "C111"]
         assert not any(ANNA[2] in json.dumps(c.params) for c in in_channel)
 
@@ -223,7 +227,7 @@ def _teams_channel() -> str:
 
 async def _answer_in_teams(
     bot: TeamsHarness, card: dict[str, Any], who: dict[str, str], values: tuple[str, ...]
-) -> None:
+) -> dict[str, Any]:
     data = next(
         a["data"]
         for a in all_actions(card)
@@ -238,7 +242,9 @@ async def _answer_in_teams(
     }
     response = await bot.post(activity)
     assert response.status == 200
+    answer = dict(await response.json())
     await bot.settle()
+    return answer
 
 
 async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: str) -> None:
@@ -265,7 +271,10 @@ async def test_teams_check_ins_through_personal_chats_survive_a_restart(db_url: 
         assert sorted(cards) == ["a:personal-29:u1", "a:personal-29:u2", "a:personal-29:u3"]
         # Teams tells no member's language: the channel's (the workspace's German).
         assert "Blockiert dich etwas?" in texts(cards["a:personal-29:u1"])
-        await _answer_in_teams(bot, cards["a:personal-29:u1"], TEAM[0], ANNA)
+        saved = await _answer_in_teams(bot, cards["a:personal-29:u1"], TEAM[0], ANNA)
+        # The card in Anna's chat turns into her saved answers, with Change and Not today.
+        assert "Danke — dein Check-in ist gespeichert" in texts(saved["value"])
+        assert ANNA[2] in texts(saved["value"]) and "Ändern" in texts(saved["value"])
         await _answer_in_teams(bot, cards["a:personal-29:u2"], TEAM[1], BEN_FIRST)
     finally:
         await stop_bot(bot, keep_fake=True)

@@ -52,7 +52,16 @@ async def test_three_members_two_answer_one_edits_one_skips_posted_once(svc: Any
         'standup checkin answer "Launch post" "Battery FAQ" "Waiting for legal"',
         actor="anna",
     )
-    assert [i.value for i in edited.inputs] == ["Launch post", "Battery FAQ", "Waiting for legal"]
+    assert [(f.label, f.value) for f in edited.facts] == [
+        ("Done?", "Launch post"),
+        ("Today?", "Battery FAQ"),
+        ("Blocked?", "Waiting for legal"),
+    ]
+    # "Change" opens the form again, with the answers in it, for anna alone.
+    change = next(a for a in edited.actions if a.id == "checkin.edit")
+    form = await ask(svc, action=(change.id, change.value), actor="anna")
+    assert [i.value for i in form.inputs] == ["Launch post", "Battery FAQ", "Waiting for legal"]
+    assert (await ask(svc, action=(change.id, change.value), actor="ben")).error
     await ask(svc, 'standup checkin answer "Finished #1" "Newsletter" "-"', actor="ben")
     await ask(svc, "standup checkin", actor="cem")  # asked, never answers
 

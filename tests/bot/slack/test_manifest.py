@@ -32,5 +32,10 @@ def test_manifest_matches_the_adapter() -> None:
         "im:history",
         "files:write",
         "usergroups:read",
+        # check-ins: conversations.members, users.info, conversations.open
+        "channels:read",
+        "groups:read",
+        "users:read",
+        "im:write",
     } <= scopes
     assert features["app_home"]["messages_tab_enabled"] is True
