@@ -43,7 +43,7 @@ lint: $(DEV)
 	$(BIN)/ruff format --check .
 
 typecheck: $(DEV)
-	$(BIN)/mypy bot handlers core integrations config
+	$(BIN)/mypy bot handlers core integrations config demo
 
 pytest: $(DEV)
 	$(BIN)/python -m pytest -q

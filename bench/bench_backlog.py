@@ -51,9 +51,9 @@ async def main(repeat: int) -> None:
     from bot.standup_jobs import StandupJobs
     from core.backlog.suggest import suggest
     from core.db import session_scope
-    from core.demo import seed_demo
     from core.standup.report import build
     from core.storage import conversations
+    from demo import seed_demo
     from handlers.dispatch import dispatch
     from tests.core.backlog.helpers import console
     from tests.fakes import RuleAnalyzer
@@ -85,7 +85,7 @@ async def main(repeat: int) -> None:
 
     print(line("standup (gather, 24 h)", await time_async(run_standup, repeat)))
 
-    registry = services.extras["registry"]
+    registry = services.registry
     await dispatch(registry, services, console("backlog suggest", locale="de"))
     for n in range(8):
         await dispatch(registry, services, console(f"backlog add Item{n} --points 1"))

@@ -314,6 +314,10 @@ def analyzer() -> tuple[Any, str]:
         return Stub(), f"a stub analyzer ({type(exc).__name__}: offline models unavailable)"
 
 
+# Which analyzer each open benchmark's services run (named in the output).
+ANALYZER_OF: dict[int, str] = {}
+
+
 async def open_services(url: str, data_end: dt.datetime) -> Any:
     """The bot's services on a benchmark database, with a clock at the data's end."""
     from bot.services import build_services
@@ -322,7 +326,7 @@ async def open_services(url: str, data_end: dt.datetime) -> Any:
     services = await build_services(Settings.for_tests(database_url=url), analyzer=found)
     offset = data_end - dt.datetime.now(dt.UTC).replace(tzinfo=None)
     services.clock = lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None) + offset
-    services.extras["bench_analyzer"] = which
+    ANALYZER_OF[id(services)] = which
     return services
 
 
@@ -335,7 +339,7 @@ async def brief_timings(
     from handlers.dispatch import dispatch
 
     async def brief(services: Any) -> None:
-        reply = await dispatch(services.extras["registry"], services, parse_line(command, "en"))
+        reply = await dispatch(services.registry, services, parse_line(command, "en"))
         assert not reply.error and (reply.images or not command.startswith("brief")), reply.sections
 
     for services in targets.values():
@@ -399,7 +403,7 @@ async def alert_latency(services: Any, trials: int) -> dict[str, Any]:
         "max": max(latencies) * 1000 if latencies else float("nan"),
         "alerts": len(latencies),
         "trials": trials,
-        "analyzer": services.extras["bench_analyzer"],
+        "analyzer": ANALYZER_OF[id(services)],
     }
 
 

@@ -100,7 +100,7 @@ async def bench_flow(drafts: int, clicks: int) -> None:
         publisher = CountingPublisher()
         services.publishers = {"mastodon": publisher}
         services.workspace.approvers.console = [f"approver{i}" for i in range(clicks)]
-        registry = services.extras["registry"]
+        registry = services.registry
         async with session_scope(services.sessions) as session:
             for i in range(drafts * 2):
                 session.add(

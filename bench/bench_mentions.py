@@ -71,7 +71,7 @@ async def measure(url: str, repeat: int) -> dict[str, dict[str, float]]:
     from handlers.dispatch import dispatch
 
     services = await build_services(Settings.for_tests(database_url=url))
-    registry = services.extras["registry"]
+    registry = services.registry
     out = {}
     try:
         for query in QUERIES:

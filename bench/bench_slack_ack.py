@@ -49,7 +49,7 @@ CHANNELS = 400
 TARGET_P99_MS = 100.0
 TARGET_RATIO = 1.5
 ROUND_SECONDS = 5
-CONCURRENCY = 4  # bot.slack.adapter.CONCURRENCY: answers worked on at once
+CONCURRENCY = 4  # bot.responder.CONCURRENCY: answers worked on at once
 FAIR = "bare bolt (fair)"
 DEFAULT = "bare bolt (default)"
 

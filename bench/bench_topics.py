@@ -43,7 +43,7 @@ async def _services(path: Path) -> Any:
 
 async def build(rows: int) -> Path:
     """The seeded demo database (cached: built once per row count)."""
-    from core.demo import seed_demo
+    from demo import seed_demo
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"topics_demo_{rows}.db"

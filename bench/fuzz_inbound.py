@@ -145,7 +145,7 @@ async def start_services(stack: AsyncExitStack, tmp: Path) -> dict[str, Any]:
     await coredb.upgrade(url)
     bot = await stack.enter_async_context(whole_bot(url))
     bot.webhook_budget(10_000_000)
-    bot.slack.adapter.working_after = 30
+    bot.slack.adapter.responder.deadline = 30
     errors = endpoints.Errors()
     import logging
 

@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="talk to the bot in the terminal")
     chat.add_argument("--once", metavar="TEXT", help="answer one line and exit")
     chat.add_argument("--locale", choices=["de", "en"], help="answer in this language")
+    chat.add_argument(
+        "--as", dest="as_member", metavar="NAME", help="play this team member (check-ins)"
+    )
 
     ingest = sub.add_parser("ingest", help="poll the configured sources, or fetch their past")
     how = ingest.add_mutually_exclusive_group(required=True)
@@ -119,7 +122,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             settings.port = args.port
         return await commands.run(settings, console=not args.no_console)
     if command == "chat":
-        return await commands.chat(settings, once=args.once, locale=args.locale)
+        return await commands.chat(
+            settings, once=args.once, locale=args.locale, as_member=args.as_member
+        )
     if command == "ingest" and args.backfill:
         return await commands.ingest_backfill(
             settings, name=args.backfill, days=args.days, progress=not args.no_progress

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -31,7 +30,7 @@ CATCH_UP_BATCHES = 20
 
 def engine_for(services: Services) -> AlertEngine:
     """The process's alert engine, created and attached to the pipeline once."""
-    engine = services.extras.get("alerts")
+    engine = services.background.alerts
     if isinstance(engine, AlertEngine):
         return engine
     engine = AlertEngine(
@@ -39,15 +38,15 @@ def engine_for(services: Services) -> AlertEngine:
         workspace=services.workspace,
         notifiers=services.notifiers,
         clock=lambda: services.clock(),
-        owner=str(services.extras.get("instance", "local")),
+        owner=services.instance,
     )
-    services.extras["alerts"] = engine
+    services.background.alerts = engine
     services.pipeline.listeners.append(engine.on_stored)
     return engine
 
 
 def topic_job_for(services: Services, engine: AlertEngine) -> TopicJob:
-    job = services.extras.get("topics")
+    job = services.background.topics
     if isinstance(job, TopicJob):
         return job
 
@@ -60,23 +59,17 @@ def topic_job_for(services: Services, engine: AlertEngine) -> TopicJob:
         clock=lambda: services.clock(),
         on_counted=counted,
     )
-    services.extras["topics"] = job
+    services.background.topics = job
     return job
 
 
 def setup(app: web.Application, services: Services) -> None:
     """The engine on the pipeline, its ticks and the topic job on the scheduler."""
     services.notifiers.setdefault(
-        "console",
-        ConsoleNotifier(
-            zone=services.workspace.schedules.timezone,
-            locale=services.workspace.default_locale,
-            echo=sys.stdout.isatty(),
-            files_dir=services.settings.files_dir,
-        ),
+        "console", ConsoleNotifier.for_workspace(services.workspace, services.settings.files_dir)
     )
     engine = engine_for(services)
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: alerts fire on arrival only; no drops, retries or topics")
     else:

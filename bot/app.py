@@ -27,6 +27,7 @@ def setups() -> list[Setup]:
     """The adapters and features this build wires into the app."""
     from bot import (
         alert_jobs,
+        checkin_jobs,
         demo,
         drafts_recovery,
         file_links,
@@ -47,6 +48,7 @@ def setups() -> list[Setup]:
         teams.setup,
         standup_jobs.setup,
         report_jobs.setup,
+        checkin_jobs.setup,
         alert_jobs.setup,
         ingest_http.setup,
         poller.setup,

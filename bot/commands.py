@@ -54,7 +54,7 @@ async def run(settings: Settings, *, console: bool) -> int:
             loop.add_signal_handler(sig, stop.set)
     console_task = None
     if console and sys.stdin.isatty():
-        console_task = asyncio.create_task(repl(services.extras["registry"], services, None, stop))
+        console_task = asyncio.create_task(repl(services.registry, services, None, stop))
     await stop.wait()
     log.info("stopping")
     if console_task is not None:
@@ -64,18 +64,21 @@ async def run(settings: Settings, *, console: bool) -> int:
     return 0
 
 
-async def chat(settings: Settings, *, once: str | None, locale: str | None) -> int:
-    """The console chat: one line (`--once`) or a session until Ctrl-D."""
+async def chat(
+    settings: Settings, *, once: str | None, locale: str | None, as_member: str | None = None
+) -> int:
+    """The console chat: one line (`--once`) or a session until Ctrl-D; `--as NAME` plays a
+    member of the team (check-ins, own history)."""
+    from bot.console.chat import console_actor, repl
     from bot.console.chat import once as chat_once
-    from bot.console.chat import repl
     from bot.services import close_services
 
     services = await _services(settings)
     try:
-        registry = services.extras["registry"]
+        registry = services.registry
         if once is not None:
-            return await chat_once(registry, services, once, locale)
-        await repl(registry, services, locale, asyncio.Event())
+            return await chat_once(registry, services, once, locale, console_actor(as_member))
+        await repl(registry, services, locale, asyncio.Event(), console_actor(as_member))
         return 0
     finally:
         await close_services(services)

@@ -24,9 +24,9 @@ DEMO_SLOT = "v1"
 
 async def seed_once(services: Services, *, now: dt.datetime | None = None) -> int:
     """Seed the demo stream unless it was seeded before (claimed in the database)."""
-    from core.demo import seed_demo
+    from demo import seed_demo
 
-    owner = services.extras.get("instance", "cli")
+    owner = services.instance
     now = now or services.clock()
     async with session_scope(services.sessions) as session:
         got = await claims.try_claim(

@@ -72,7 +72,7 @@ async def _tell_thread(services: Services, outcome: Outcome) -> None:
 
 def setup(app: web.Application, services: Services) -> None:
     """Add the recovery job to the scheduler, and close the model client at shutdown."""
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
 
     async def job() -> None:
         await recover(services)

@@ -113,8 +113,12 @@ class FileLinks:
         return web.FileResponse(path, headers=headers)
 
 
+# The link maker, for the platforms that link to files instead of uploading them (Teams).
+FILE_LINKS = web.AppKey("file_links", FileLinks)
+
+
 def setup(app: web.Application, services: Services) -> None:
-    """Serve GET /files/{name} and share the link maker (services.extras['file_links'])."""
+    """Serve GET /files/{name} and share the link maker (`app[FILE_LINKS]`, for Teams)."""
     links = FileLinks.from_settings(services.settings)
-    services.extras["file_links"] = links
+    app[FILE_LINKS] = links
     app.router.add_get(ROUTE, links.serve)

@@ -13,10 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from core.db import session_scope
-from core.storage import sources as store
 from handlers.context import Services
 from integrations.sources.budget import TokenBucket
+from integrations.sources.run_log import log_run
 from integrations.sources.webhook import MAX_BODY, WebhookError, parse_payload, verify
 
 log = logging.getLogger(__name__)
@@ -85,7 +84,15 @@ class WebhookEndpoint:
         except Exception as exc:
             log.exception("webhook: storing %d items failed", len(items))
             raise WebhookError(503, "store_failed", "could not store the items; retry") from exc
-        await _log_run(services, source, len(items), result.new, result.duplicates, result.invalid)
+        await log_run(
+            services,
+            source,
+            fetched=len(items),
+            new=result.new,
+            duplicates=result.duplicates,
+            errors=result.invalid,
+            what="webhook",
+        )
         body_out: dict[str, Any] = {
             "received": result.received,
             "new": result.new,
@@ -109,24 +116,6 @@ async def _read_body(request: web.Request) -> bytes:
     if len(body) > MAX_BODY:
         raise too_big
     return body
-
-
-async def _log_run(
-    services: Services, source: str, fetched: int, new: int, duplicates: int, invalid: int
-) -> None:
-    try:
-        async with session_scope(services.sessions) as session:
-            await store.record_run(
-                session=session,
-                source=source,
-                now=services.clock(),
-                fetched=fetched,
-                new=new,
-                duplicates=duplicates,
-                errors=invalid,
-            )
-    except Exception:  # the items are stored; only the run log misses this call
-        log.exception("webhook: could not log the run")
 
 
 def setup(app: web.Application, services: Services) -> None:

@@ -1,8 +1,5 @@
-"""What every front end needs around a dispatch: the command metrics, and answers that
-outlast an outage of the chat platform. (The later bot/responder.py takes this over.)
-
-`answer` is the one dispatch that Slack, Teams and the console call: it counts each command
-by platform, command and outcome, with its duration.
+"""Answers that outlast an outage of the chat platform (used by bot/responder.py, which
+every front end goes through).
 
 Slack's and Teams' clients retry a 429 or a 5xx a few times within seconds. When the
 platform keeps refusing longer than that (Slack rate-limiting every call for a minute, the
@@ -16,40 +13,26 @@ command given up, and then it is logged and counted
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_before_delay,
+    wait_exponential,
+)
+
 from core.i18n import Translator
-from core.metrics import COMMAND_SECONDS, COMMANDS, POSTS
+from core.metrics import POSTS
 from core.reply import Action, Reply, Request
-from handlers.context import Services
-from handlers.dispatch import command_label, dispatch_outcome
-from handlers.registry import Registry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_ACTION = "retry.command"
-
-
-async def answer(registry: Registry, services: Services, request: Request) -> Reply:
-    """Dispatch a request from a front end, and count it: horch_commands_total by platform,
-    command and outcome, and horch_command_seconds. Every front end (Slack, Teams, the
-    console) dispatches through here, so each command is counted once, whatever its
-    platform; a request that the Try again button runs again is counted as that click."""
-    platform = request.conversation.platform
-    label = command_label(registry, request)
-    started = time.monotonic()
-    outcome = "cancelled"
-    try:
-        reply, outcome = await dispatch_outcome(registry, services, request)
-    finally:
-        COMMANDS.labels(platform, label, outcome).inc()
-        COMMAND_SECONDS.labels(platform, label).observe(time.monotonic() - started)
-    return reply
 
 
 def count_answer(platform: str, outcome: str) -> None:
@@ -76,26 +59,31 @@ async def keep_trying(
     what: str,
     patience: Patience,
 ) -> T:
-    """`send()` until it succeeds, while its errors are `passing` and time is `within`."""
-    deadline = time.monotonic() + within
-    pause = patience.first_pause
-    attempt = 1
-    while True:
-        try:
+    """`send()` until it succeeds, while its errors are `passing` and time is `within`:
+    pauses from `first_pause` doubling up to `max_pause`, no pause that would end after
+    `within` (then the last error is raised)."""
+
+    def warn(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "%s failed (attempt %d: %s); trying again in %.0f s",
+            what,
+            state.attempt_number,
+            _short(error) if error else "?",
+            state.upcoming_sleep,
+        )
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(passing),
+        wait=wait_exponential(multiplier=patience.first_pause, max=patience.max_pause),
+        stop=stop_before_delay(within),
+        before_sleep=warn,
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
             return await send()
-        except Exception as exc:
-            if not passing(exc) or time.monotonic() + pause > deadline:
-                raise
-            log.warning(
-                "%s failed (attempt %d: %s); trying again in %.0f s",
-                what,
-                attempt,
-                _short(exc),
-                pause,
-            )
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, patience.max_pause)
-        attempt += 1
+    raise AssertionError("unreachable: tenacity returns or re-raises the last error")
 
 
 async def deliver_or_notify(

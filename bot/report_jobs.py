@@ -58,7 +58,7 @@ class ReportJobs:
     ) -> None:
         self.services = services
         self.clock = clock or services.clock
-        self.owner = owner or str(services.extras.get("instance", "local"))
+        self.owner = owner or services.instance
         # Runs known to be finished: not asked about again until the next Monday.
         self._finished: set[tuple[str, str]] = set()
         self._warned: set[tuple[str, str]] = set()
@@ -150,12 +150,12 @@ class ReportJobs:
 
 def setup(app: web.Application, services: Services) -> None:
     """Register the weekly report tick on the scheduler."""
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: weekly reports will not be posted")
         return
     jobs = ReportJobs(services)
-    services.extras["report_jobs"] = jobs
+    services.background.reports = jobs
 
     async def tick() -> None:
         await jobs.tick()

@@ -70,7 +70,7 @@ class Scheduler:
         # Real time, not `services.clock`: slots must follow APScheduler's own ticks, which
         # run on the wall clock (a test that freezes the services' clock still polls).
         self.clock: Callable[[], dt.datetime] = utcnow
-        self.owner: str = services.extras.get("instance", "local")
+        self.owner: str = services.instance
         self._jobs: list[_Interval] = []
         self._aps: AsyncIOScheduler | None = None
         self._heart: asyncio.Task[None] | None = None
@@ -239,9 +239,9 @@ class Scheduler:
 
 
 def setup(app: web.Application, services: Services) -> None:
-    """Create the scheduler (features add jobs to `services.extras['scheduler']`)."""
+    """Create the scheduler (features add jobs to `services.background.scheduler`)."""
     scheduler = Scheduler(services)
-    services.extras["scheduler"] = scheduler
+    services.background.scheduler = scheduler
 
     async def start(_app: web.Application) -> None:
         await scheduler.begin()

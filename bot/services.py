@@ -41,19 +41,21 @@ async def build_services(
         exclusions=workspace.exclusions,
     )
     services = Services(
-        settings=settings, workspace=workspace, sessions=sessions, pipeline=pipeline
+        settings=settings,
+        workspace=workspace,
+        sessions=sessions,
+        pipeline=pipeline,
+        registry=register_all(),
+        instance=instance_name(settings),
+        engine=engine,
     )
     # One clock for the process: the pipeline reads the services' (which tests move).
     pipeline.clock = lambda: services.clock()
-    services.extras["engine"] = engine
     services.llm, services.publishers = build_ports(settings, workspace)
-    services.extras["registry"] = register_all()
-    services.extras["instance"] = instance_name(settings)
     await seed_watchlist(sessions, workspace)
     return services
 
 
 async def close_services(services: Services) -> None:
-    engine = services.extras.get("engine")
-    if engine is not None:
-        await engine.dispose()
+    if services.engine is not None:
+        await services.engine.dispose()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +32,7 @@ from core.reply import SYSTEM, Conversation, Request
 from core.standup import schedule as sched
 from core.standup.report import StandupData
 from core.storage import backlog as store
-from core.storage import claims, conversations
+from core.storage import checkins, claims, conversations
 from handlers.context import Context, Services
 from handlers.dispatch import resolve_locale
 from handlers.standup import KIND, standup_reply
@@ -75,7 +74,7 @@ class StandupJobs:
     ) -> None:
         self.services = services
         self.clock = clock or services.clock
-        self.owner = owner or str(services.extras.get("instance", "local"))
+        self.owner = owner or services.instance
         self._warned: set[tuple[str, str]] = set()
         # Runs known to be finished (by this replica or another): no need to ask the
         # database again on every tick until the next occurrence.
@@ -84,15 +83,7 @@ class StandupJobs:
         self._figures: dict[tuple[dt.datetime, dt.datetime], StandupData] = {}
 
     def schedule(self, settings: dict[str, Any]) -> sched.StandupSchedule:
-        ws = self.services.workspace.schedules
-        return sched.schedule_for(
-            settings,
-            default_at=ws.standup.at,
-            default_zone=ws.timezone,
-            default_weekdays=ws.standup.weekdays,
-            holidays=ws.holidays,
-            grace_minutes=ws.standup.grace_minutes,
-        )
+        return sched.channel_schedule(settings, self.services.workspace.schedules)
 
     async def targets(self) -> list[Target]:
         """Channels subscribed in the database, plus the workspace's standup channels
@@ -154,12 +145,24 @@ class StandupJobs:
         if not await self._claim(target.job, slot, now):
             return None  # posted (or skipped) already, or another replica is posting it
         conversation = Conversation(platform=target.platform, id=target.channel_id)  # type: ignore[arg-type]
+        # The day's check-ins are locked before the post is built, so an answer given while
+        # it is built is either in the post or refused, never silently left out.
+        async with session_scope(self.services.sessions) as session:
+            await checkins.mark_posted(
+                session=session,
+                platform=target.platform,
+                channel_id=target.channel_id,
+                day=slot,
+                now=now,
+            )
         try:
             locale = await resolve_locale(
                 self.services, Request("standup", [], SYSTEM, conversation)
             )
             ctx = Context(self.services, locale, Translator(locale))
-            reply = await standup_reply(ctx, conversation, now=now, cache=self._figures)
+            reply = await standup_reply(
+                ctx, conversation, now=now, cache=self._figures, checkin_day=slot, publish=True
+            )
             ref = await notify(
                 notifier, kind="standup", channel_id=target.channel_id, reply=reply, locale=locale
             )
@@ -209,20 +212,14 @@ class StandupJobs:
 def setup(app: web.Application, services: Services) -> None:
     """Register the standup tick on the scheduler, and the console's notifier."""
     services.notifiers.setdefault(
-        "console",
-        ConsoleNotifier(
-            zone=services.workspace.schedules.timezone,
-            locale=services.workspace.default_locale,
-            echo=sys.stdout.isatty(),
-            files_dir=services.settings.files_dir,
-        ),
+        "console", ConsoleNotifier.for_workspace(services.workspace, services.settings.files_dir)
     )
-    scheduler = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: standups will not be posted")
         return
     jobs = StandupJobs(services)
-    services.extras["standup_jobs"] = jobs
+    services.background.standups = jobs
 
     async def tick() -> None:
         await jobs.tick()

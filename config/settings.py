@@ -135,10 +135,3 @@ class _IsolatedSettings(Settings):
 def load_settings() -> Settings:
     """Read the environment (and `.env`) once, at start."""
     return Settings()
-
-
-def environ_snapshot(names: list[str]) -> dict[str, str]:
-    """Values of chosen environment variables, for subprocesses the CLI starts (tests, replicas)."""
-    import os
-
-    return {name: os.environ[name] for name in names if name in os.environ}

@@ -13,7 +13,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 Locale = Literal["de", "en"]
 TermKind = Literal["brand", "product", "competitor", "keyword", "hashtag"]
@@ -130,7 +137,25 @@ class Approvers(_Strict):
     slack_usergroups: list[str] = Field(default_factory=list)
     teams_aad: list[str] = Field(default_factory=list)
     console: list[str] = Field(default_factory=lambda: ["console"])
+    # People (keys of the `people:` section) who approve, with whichever account they use.
+    people: list[str] = Field(default_factory=list)
+    # How many different people must approve a draft before it is approved.
+    required: int = Field(default=1, ge=1, le=10)
     four_eyes: bool = False
+
+    def identities(self) -> frozenset[str]:
+        """The approver accounts as platform-neutral identities (`platform:id`, and
+        `platform:group:id` for a user group), as core.people compares them."""
+        return frozenset(
+            [f"slack:{u}" for u in self.slack_users]
+            + [f"slack:group:{g}" for g in self.slack_usergroups]
+            + [f"teams:{a}" for a in self.teams_aad]
+            + [f"console:{c}" for c in self.console]
+        )
+
+
+# An account a person uses: `slack:U0123ABCD`, `teams:<AAD object id>`, `console:anna`.
+_IDENTITY = re.compile(r"^(slack|teams|console):[^\s:][^\s]{0,254}$")
 
 
 class Workspace(_Strict):
@@ -149,7 +174,32 @@ class Workspace(_Strict):
     schedules: Schedules = Field(default_factory=Schedules)
     voice: Voice = Field(default_factory=Voice)
     approvers: Approvers = Field(default_factory=Approvers)
+    # A person and the accounts they use on each platform: one person, however they write.
+    people: dict[str, list[str]] = Field(default_factory=dict)
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        owner: dict[str, str] = {}
+        for person, accounts in value.items():
+            if not person.strip() or ":" in person:
+                raise ValueError(f"a person's name may not be empty or hold ':' ({person!r})")
+            for account in accounts:
+                if not _IDENTITY.match(account):
+                    raise ValueError(
+                        f"{person}: {account!r} is not slack:ID, teams:ID or console:NAME"
+                    )
+                if owner.setdefault(account, person) != person:
+                    raise ValueError(f"{account} is linked to both {owner[account]} and {person}")
+        return value
+
+    @model_validator(mode="after")
+    def _approving_people_exist(self) -> Workspace:
+        unknown = [p for p in self.approvers.people if p not in self.people]
+        if unknown:
+            raise ValueError(f"approvers.people names no one in people: {', '.join(unknown)}")
+        return self
 
     @field_validator("hashtags")
     @classmethod

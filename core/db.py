@@ -18,6 +18,15 @@ from sqlalchemy import event, exc, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_chain,
+    wait_fixed,
+    wait_none,
+)
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,10 +180,6 @@ async def downgrade(url: str, target: str = "base") -> None:
     await asyncio.to_thread(_run_alembic, url, "downgrade", target)
 
 
-def dialect_name(engine: AsyncEngine) -> str:
-    return engine.dialect.name
-
-
 # SQLSTATE classes and codes after which the same transaction may simply be tried again:
 # connection lost (08), server shutting down or starting up (57P01-57P03), too many
 # connections (53300), serialization failure and deadlock (40001, 40P01).
@@ -211,19 +216,26 @@ async def retry_transient(
 
     The failed transaction was rolled back and the pool drops the broken connection, so a
     repeat starts clean; `work` must be safe to repeat (idempotent writes, or all-or-nothing)."""
-    for attempt, delay in enumerate((*delays, None), start=1):
-        try:
+
+    def warn(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "database: %s failed (%s: %s); retry %d in %.1f s",
+            what,
+            type(error).__name__,
+            str(error).splitlines()[0][:200] if str(error) else "",
+            state.attempt_number,
+            state.upcoming_sleep,
+        )
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(is_transient),
+        wait=wait_chain(*(wait_fixed(d) for d in delays)) if delays else wait_none(),
+        stop=stop_after_attempt(len(delays) + 1),
+        before_sleep=warn,
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
             return await work()
-        except Exception as error:
-            if delay is None or not is_transient(error):
-                raise
-            log.warning(
-                "database: %s failed (%s: %s); retry %d in %.1f s",
-                what,
-                type(error).__name__,
-                str(error).splitlines()[0][:200] if str(error) else "",
-                attempt,
-                delay,
-            )
-            await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
+    raise AssertionError("unreachable: tenacity returns or re-raises the last error")

@@ -1,14 +1,26 @@
-"""Formatting shared by every renderer: times and sentiment markers."""
+"""Formatting shared by every renderer: times, sentiment markers and text sparklines."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from babel.dates import format_date
 
 from core.clock import localize
 
 SENTIMENT_MARK = {"negative": "▼", "neutral": "■", "positive": "▲"}
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """One block character per value, scaled to the largest; a gap (·) where there is no value."""
+    known = [v for v in values if v is not None]
+    top = max(known, default=0) or 1
+    return "".join(
+        "·" if v is None else _BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))]
+        for v in values
+    )
 
 
 def format_time(value: dt.datetime, locale: str, zone: str, *, with_date: bool = True) -> str:

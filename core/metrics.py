@@ -5,7 +5,7 @@ in, so that a new front end or source cannot forget it:
 
 | metric | fed by |
 |---|---|
-| commands, command seconds | `bot.patience.answer` (every front end dispatches through it) |
+| commands, command seconds | `bot.responder.Responder.answer` (every front end dispatches through it) |
 | mentions ingested, duplicates, near-duplicates | `core.pipeline.Pipeline.ingest` |
 | polls, source errors, source up | `integrations.sources.poller.poll_source` |
 | alerts raised | `core.alerts.engine.AlertEngine._fire` (once across replicas) |

@@ -188,8 +188,6 @@ class SourceState(SQLModel, table=True):
     error_count: int = 0
     next_poll_at: NaiveDatetime | None = None
     quota_remaining: int | None = None
-    claimed_by: str | None = Field(default=None, max_length=128)
-    claim_expires_at: NaiveDatetime | None = None
     fetched_total: int = 0
     stored_total: int = 0
     # Since when this source's record is complete: its first poll, or how far a backfill

@@ -81,3 +81,21 @@ class Draft(SQLModel, table=True):
 
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class DraftApproval(SQLModel, table=True):
+    """One person's approval of one version of a draft, while it waits for the number of
+    people the workspace requires (`approvers.required`). A person approves a version once,
+    from whichever account: the unique key is the person, not the account."""
+
+    __tablename__ = "draft_approval"
+    __table_args__ = (UniqueConstraint("draft_id", "version", "person", name="uq_draft_approval"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int
+    version: int
+    # core.people: the person's name in the workspace file, else `platform:id`.
+    person: str = Field(max_length=255)
+    actor_id: str = Field(max_length=255)
+    actor_platform: str = Field(max_length=16)
+    at: NaiveDatetime = Field(default_factory=utcnow)

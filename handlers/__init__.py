@@ -12,7 +12,7 @@ import pkgutil
 from handlers.registry import Registry
 
 # Modules of this package that hold no handlers.
-INFRASTRUCTURE = frozenset({"args", "context", "dispatch", "registry", "reply", "render"})
+INFRASTRUCTURE = frozenset({"args", "context", "dispatch", "registry", "reply"})
 
 
 def handler_modules() -> list[str]:

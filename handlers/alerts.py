@@ -85,7 +85,7 @@ async def _set(request: Request, ctx: Context, *, enabled: bool, level: str | No
             before=_describe(before.enabled, before.settings) if before else None,
             after=_describe(row.enabled, row.settings),
         )
-    engine = ctx.services.extras.get("alerts")
+    engine = ctx.services.background.alerts
     if engine is not None:
         engine.forget_targets()
     t = ctx.t

@@ -91,9 +91,13 @@ def _moment(ctx: Context, value: dt.datetime) -> str:
 
 def _basis(ctx: Context, f: Figures) -> str:
     t = ctx.t
+    if f.searched:
+        if f.capped:
+            return t("trends.assess.basis_capped", n=t.number(f.n), sample=t.number(f.sample))
+        return t("trends.assess.basis_searched", subject=f.subject, n=f.n)
     if f.capped:
-        return t("trends.assess.basis_capped", n=t.number(f.n), sample=t.number(f.sample))
-    return t("trends.assess.basis", sample=t.number(f.sample))
+        return t("trends.assess.basis_counted_capped", n=f.n, sample=t.number(f.sample))
+    return t("trends.assess.basis", n=f.n)
 
 
 def _item(ctx: Context, answer: Answer, f: Figures, values: dict[str, Any]) -> Item:
@@ -139,7 +143,9 @@ def _values(ctx: Context, f: Figures) -> dict[str, Any]:
         "complaints_share": share_of(f.complaints),
         "asks_share": share_of(f.questions + f.complaints),
         "open": t.number(f.open_threads),
+        "n_open": f.open_threads,
         "open_questions": t.number(f.open_questions),
+        "n_open_questions": f.open_questions,
         "volatility": t.number(f.volatility, 2) if f.volatility is not None else "–",
         "authors": t.number(f.authors),
         "top5_share": pct(t, f.top5_share),
@@ -156,8 +162,10 @@ def _values(ctx: Context, f: Figures) -> dict[str, Any]:
         "sample": t.number(f.sample),
         "own_terms": ", ".join(f.own_terms) or t("trends.brief.none"),
         "buying": t.number(f.buying),
+        "n_buying": f.buying,
         "buying_share": share_of(f.buying),
         "churn": t.number(f.churn),
+        "n_churn": f.churn,
         "churn_share": share_of(f.churn),
         "busy": t.number(assess.BUSY_PER_DAY),
         "some": t.number(assess.SOME_PER_DAY),

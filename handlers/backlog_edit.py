@@ -168,22 +168,27 @@ async def edit(request: Request, ctx: Context, args: list[str]) -> Reply:
     if confidence is not None:
         item.confidence = confidence
     item.score = item.impact * item.confidence * item.ease
-    now = ctx.now()
-    async with session_scope(ctx.sessions) as session:
-        item = await store.save_item(session=session, item=item, now=now)
-        await audit.record(
-            session=session,
-            actor=request.actor,
-            kind="backlog.edit",
-            subject=f"backlog:{item.id}",
-            before=before,
-            after=_snapshot(item),
-        )
+    item = await _save_edit(request, ctx, item, before)
     if target_state is not None and target_state != item.state:
         return await change_state(request, ctx, str(item.id), target_state)
     return Reply(
         title=ctx.t("backlog.edited", id=item.id), items=[item_card(ctx, item, request.actor)]
     )
+
+
+async def _save_edit(request: Request, ctx: Context, item: BacklogItem, before: str) -> BacklogItem:
+    """Store an edited item and audit the change (`before` is its snapshot before the edit)."""
+    async with session_scope(ctx.sessions) as session:
+        saved = await store.save_item(session=session, item=item, now=ctx.now())
+        await audit.record(
+            session=session,
+            actor=request.actor,
+            kind="backlog.edit",
+            subject=f"backlog:{saved.id}",
+            before=before,
+            after=_snapshot(saved),
+        )
+    return saved
 
 
 async def change_state(request: Request, ctx: Context, ref: str, to: str) -> Reply:
@@ -252,16 +257,7 @@ async def take(request: Request, ctx: Context, ref: str) -> Reply:
     item = await load(ctx, ref)
     before = _snapshot(item)
     item.owner = request.actor.name or request.actor.id
-    async with session_scope(ctx.sessions) as session:
-        item = await store.save_item(session=session, item=item, now=ctx.now())
-        await audit.record(
-            session=session,
-            actor=request.actor,
-            kind="backlog.edit",
-            subject=f"backlog:{item.id}",
-            before=before,
-            after=_snapshot(item),
-        )
+    item = await _save_edit(request, ctx, item, before)
     return Reply(
         sections=[ctx.t("backlog.taken", id=item.id, owner=item.owner)],
         items=[item_card(ctx, item, request.actor)],

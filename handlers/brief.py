@@ -61,6 +61,8 @@ async def brief_reply(ctx: Context, period_text: str | None) -> Reply:
             settings=ctx.services.settings,
             now=ctx.now(),
         )
+        # The stories in the channel's language ("delivery" in English, "Lieferung" here).
+        figures.names = figures.names.localized(ctx.locale)
         stories = await main_stories(
             session,
             since=period.start,
@@ -191,8 +193,15 @@ def _facts(ctx: Context, f: BriefFigures) -> list[Fact]:
             )
     moved = False
     for direction, groups in (("rising", f.rising), ("falling", f.falling)):
+        named: set[str] = set()
         for kind in KINDS:
-            if group := groups.get(kind):
+            group = groups.get(kind) or []
+            if kind == "topic":
+                # A story named like a term or hashtag listed above it ("#latteart",
+                # "Lieferung"/"delivery") is that word's talk: listed once.
+                group = [m for m in group if not f.names.spellings(m.key) & named]
+            named |= {s for m in group for s in f.names.spellings(m.key)}
+            if group:
                 moved = True
                 facts.append(
                     Fact(t(f"trends.brief.{direction}.{kind}"), _movers_text(ctx, f, group))

@@ -97,13 +97,13 @@ async def dispatch_outcome(
 async def _offer_backfill(services: Services, ctx: Context, reply: Reply) -> None:
     """A new workspace's first answer offers to fetch the sources' past, once
     (handlers.sources_backfill.backfill_offer); an offer never fails a command."""
-    if reply.error or services.extras.get("backfill_offer_done"):
+    if reply.error or services.background.backfill_offer_done:
         return
     try:
         line = await backfill_offer(services, ctx.locale)
     except Exception:
         log.exception("could not check the backfill offer")
-        services.extras["backfill_offer_done"] = True
+        services.background.backfill_offer_done = True
         return
     if line:
         reply.footnotes.append(line)

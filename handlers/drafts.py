@@ -32,7 +32,7 @@ def service_for(services: Services) -> DraftService:
         llm=services.llm,
         publishers=services.publishers,
         clock=services.clock,
-        owner=str(services.extras.get("instance", "local")),
+        owner=services.instance,
     )
 
 
@@ -230,6 +230,10 @@ def _answer(ctx: Context, outcome: Outcome) -> Reply:
     t = ctx.t
     if outcome.status == "not_found" or outcome.draft is None:
         return _not_found(ctx)
+    required = ctx.workspace.approvers.required
+    if outcome.status == "refused" and outcome.reason == "approved_already":
+        left = max(required - outcome.approvals, 0)
+        return Reply(sections=[t("drafts.refused.approved_already", count=left)], ephemeral=True)
     if outcome.status == "refused":
         key = (
             "drafts.refused.four_eyes"
@@ -237,6 +241,14 @@ def _answer(ctx: Context, outcome: Outcome) -> Reply:
             else ("drafts.refused.not_approver")
         )
         return Reply(sections=[t(key)], ephemeral=True)
+    if outcome.status == "approval_noted":
+        noted = t(
+            "drafts.note.approval_noted",
+            approved=outcome.approvals,
+            required=required,
+            count=required - outcome.approvals,
+        )
+        return _card(ctx, outcome, replace=True, note=noted)
     if outcome.status == "blocked":
         lines = [t("drafts.blocked")]
         lines += [finding_text(t, f) for f in outcome.findings if f.blocks]

@@ -14,7 +14,7 @@ async def help_command(request: Request, ctx: Context) -> Reply:
     de: Was Horchposten kann, oder wie ein Befehl funktioniert.
     Usage: help [COMMAND]
     """
-    registry = ctx.services.extras["registry"]
+    registry = ctx.services.registry
     if request.args:
         spec = registry.find(request.args[0])
         if spec is None:

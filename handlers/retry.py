@@ -25,4 +25,4 @@ async def retry_command(request: Request, ctx: Context) -> Reply:
         locale=request.locale,
         text=line,
     )
-    return await dispatch(ctx.services.extras["registry"], ctx.services, again)
+    return await dispatch(ctx.services.registry, ctx.services, again)

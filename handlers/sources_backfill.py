@@ -37,7 +37,7 @@ async def backfill_command(request: Request, ctx: Context) -> Reply:
     names = ", ".join(ready) or t("sources.backfill.none_ready")
     if name not in ready:
         return Reply(sections=[t(_why_not(ctx, name), name=name, names=names)], error=True)
-    backfiller: Backfiller | None = ctx.services.extras.get("backfill")
+    backfiller: Backfiller | None = ctx.services.background.backfill
     if backfiller is None:
         return Reply(sections=[t("sources.backfill.no_process", name=name, days=raw_days)])
     conv = request.conversation
@@ -119,7 +119,7 @@ async def backfill_offer(services: Services, locale: str) -> str | None:
     """The one-time offer of a backfill on a workspace's first start: a line naming the
     sources whose past can be fetched, exactly once per database (None afterwards, and
     when no ready source can backfill or a backfill has run already)."""
-    if services.extras.get("backfill_offer_done"):
+    if services.background.backfill_offer_done:
         return None
     ready = [c.name for c in backfillable(services.workspace, services.settings)]
     line: str | None = None
@@ -130,5 +130,5 @@ async def backfill_offer(services: Services, locale: str) -> str | None:
                 line = Translator(locale)(
                     "sources.backfill.offer", names=", ".join(ready), name=ready[0]
                 )
-    services.extras["backfill_offer_done"] = True
+    services.background.backfill_offer_done = True
     return line

@@ -11,9 +11,9 @@ import datetime as dt
 import json
 
 from core.backlog import planning
-from core.backlog.chart import burndown_png, sparkline
+from core.backlog.chart import burndown_png
 from core.db import session_scope
-from core.format import format_day, format_time
+from core.format import format_day, format_time, sparkline
 from core.models_backlog import Sprint
 from core.reply import Action, Fact, Image, Reply, Request
 from core.storage import audit

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 from core.db import session_scope
@@ -20,6 +21,8 @@ from core.standup.signals import Signal
 from core.storage import audit, conversations
 from core.storage import backlog as store
 from core.trends import event_words as words
+from core.trends.names import Names
+from handlers import checkin, checkin_flow
 from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import command
@@ -34,7 +37,7 @@ async def standup_command(request: Request, ctx: Context) -> Reply:
     """The daily standup: mentions against the usual, trends, drafts waiting, backlog, focus.
 
     de: Das tägliche Standup: Erwähnungen gegenüber dem Üblichen, Trends, wartende Entwürfe, Backlog, Fokus.
-    Usage: standup [on | off | at HH:MM [ZONE] | days mon-fri | status]
+    Usage: standup [on | off | at HH:MM [ZONE] | days mon-fri | status | post | checkin on|off [--questions "…|…|…"] [--at HH:MM] [--remind MIN] [--keep DAYS] | checkin [answer "…" … | skip] | members [@a @b …] | away @member until DATE | history @me 14d]
     """
     args = list(request.args)
     if not args:
@@ -57,6 +60,17 @@ async def standup_command(request: Request, ctx: Context) -> Reply:
     if sub in ("status", "info"):
         parse(rest, max_positional=0)
         return await _status(request, ctx)
+    if sub in ("checkin", "check-in"):
+        return await checkin.checkin_command(request, ctx, rest)
+    if sub in ("members", "mitglieder"):
+        return await checkin.members_command(request, ctx, rest)
+    if sub in ("away", "abwesend", "weg"):
+        return await checkin.away_command(request, ctx, rest)
+    if sub in ("history", "verlauf"):
+        return await checkin.history_command(request, ctx, rest)
+    if sub in ("post", "now", "jetzt"):
+        parse(rest, max_positional=0)
+        return await checkin.post_command(request, ctx)
     raise UsageError("standup.unknown_sub", sub=sub)
 
 
@@ -78,15 +92,7 @@ def _time_settings(args: list[str]) -> dict[str, Any]:
 
 def channel_schedule(ctx: Context, settings: dict[str, Any]) -> sched.StandupSchedule:
     """The channel's schedule: its settings over the workspace's defaults."""
-    ws = ctx.workspace.schedules
-    return sched.schedule_for(
-        settings,
-        default_at=ws.standup.at,
-        default_zone=ws.timezone,
-        default_weekdays=ws.standup.weekdays,
-        holidays=ws.holidays,
-        grace_minutes=ws.standup.grace_minutes,
-    )
+    return sched.channel_schedule(settings, ctx.workspace.schedules)
 
 
 def _describe(ctx: Context, sub: Subscription | None, settings: dict[str, Any]) -> list[str]:
@@ -172,11 +178,15 @@ async def standup_reply(
     now: dt.datetime,
     since: dt.datetime | None = None,
     cache: dict[tuple[dt.datetime, dt.datetime], StandupData] | None = None,
+    checkin_day: str | None = None,
+    publish: bool = False,
 ) -> Reply:
     """The standup for a channel: since its last scheduled standup (or the last 24 hours).
 
     `cache` lets one scheduler tick gather the figures once for every channel that shares
-    the same window (they differ only in language).
+    the same window (they differ only in language). The check-ins of `checkin_day` (default:
+    the channel's local today) come last: with `publish` every member's answers, else only
+    how many answered (answers stay private until the standup posts them).
     """
     async with ctx.sessions() as session:
         if since is None:
@@ -192,7 +202,20 @@ async def standup_reply(
             data = await build(session, since=since, now=now)
             if cache is not None:
                 cache[(since, now)] = data
-    return render(ctx, data)
+    reply = render(ctx, data)
+    if checkin_day is None:
+        settings = await checkin_flow.channel_settings(
+            ctx.services, conversation.platform, conversation.id
+        )
+        checkin_day = checkin_flow.local_day(now, channel_schedule(ctx, settings).zone)
+    sections, items = await checkin_flow.summary(
+        ctx, conversation, day=checkin_day, publish=publish
+    )
+    # The market first, then the team: the check-in lines lead into the members' answers
+    # (items, which every platform shows after the sections).
+    reply.sections = reply.sections + sections
+    reply.items = items + reply.items
+    return reply
 
 
 def _age(ctx: Context, delta: dt.timedelta) -> str:
@@ -208,8 +231,10 @@ def _items(items: list[Any]) -> str:
     return "; ".join(f"#{i.id} {i.title}" for i in items)
 
 
-def _signal(ctx: Context, s: Signal) -> str:
+def _signal(ctx: Context, s: Signal, names: Names) -> str:
     t = ctx.t
+    if s.key.startswith("topic:"):
+        s = replace(s, topic=names.localized(ctx.locale).of(s.key))
     if s.kind == "trend":
         return t("standup.signal_figures", topic=s.topic, n=s.n, ratio=t.number(s.ratio or 0, 1))
     kind = t(f"standup.alert_kind.{s.detail}") if s.detail in ALERT_KINDS else s.detail
@@ -259,7 +284,7 @@ def render(ctx: Context, data: StandupData) -> Reply:
         )
     sections += _event_sections(ctx, data)
     if data.signals:
-        parts = [_signal(ctx, s) for s in data.signals]
+        parts = [_signal(ctx, s, data.names) for s in data.signals]
         sections.append(t(f"standup.signals_{data.signals_from}", list="; ".join(parts)))
     else:
         sections.append(t(f"standup.no_signals_{data.signals_from}"))

@@ -35,6 +35,7 @@ from core.trends.events import Event, find_events
 from core.trends.fmt import count_change
 from core.trends.names import Names, load_names
 from core.trends.period import HOUR, Period, floor_hour, parse_period
+from core.trends.stories import story_key, story_of_key
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
 from handlers.coverage_note import partial_coverage
@@ -87,6 +88,8 @@ async def trends_reply(request: Request, ctx: Context, period_text: str | None =
         limits = await alert_store.thresholds(session=session, keys=keys)
         factors = {k: r.factor for k, r in limits.items()}
         moving = await emerging.scan(session, now=now, config=config, factors=factors, keys=keys)
+        stories = {m.signal.key: await _story(session, m.signal.key, now) for m in moving}
+        moving = _once_per_story(moving, stories)
         # Without a period: the events of the last day that still go on (a climb since
         # yesterday whose last hour is merely as busy as the hours before it).
         window = period or parse_period(ONGOING_WINDOW, now)
@@ -94,18 +97,23 @@ async def trends_reply(request: Request, ctx: Context, period_text: str | None =
         found = await find_events(session, since=window.start, until=window.end, now=now)
         # What moves now is listed above; its event is the same story.
         now_keys = {m.signal.key for m in moving[:LIMIT]}
+        now_keys |= {stories[k] or k for k in now_keys}
+        for e in found:
+            stories.setdefault(e.key, await _story(session, e.key, now))
         events = [
             e
             for e in found
-            if not (e.ongoing and e.key in now_keys) and (period is not None or e.ongoing)
+            if not (e.ongoing and {e.key, stories[e.key] or e.key} & now_keys)
+            and (period is not None or e.ongoing)
         ]
         names = await load_names(
             session,
+            locale=ctx.locale,
             topic_keys=[m.signal.key for m in moving]
             + [k for e in events for k in (e.key, *e.related, *(c.key for c in e.companions))],
         )
-        items = await _moving_items(ctx, session, moving[:LIMIT], factors, names)
-        event_items = await _event_items(ctx, session, events[:EVENT_LIMIT], names, period)
+        items = await _moving_items(ctx, session, moving[:LIMIT], factors, names, stories)
+        event_items = await _event_items(ctx, session, events[:EVENT_LIMIT], names, period, stories)
         recent = await alert_store.recent_alerts(session=session, since=now - RECENT, limit=5)
         states = await source_store.list_states(session=session) if period else {}
     zone = ctx.workspace.schedules.timezone
@@ -160,6 +168,7 @@ async def _moving_items(
     found: list[Moving],
     factors: dict[str, float],
     names: Names,
+    stories: dict[str, str | None],
 ) -> list[Item]:
     """Per key moving now: what moved, its figures and buttons, then its example mentions."""
     t = ctx.t
@@ -174,7 +183,8 @@ async def _moving_items(
             until=moving.until,
             limit=EXAMPLES,
         )
-        actions = [backlog_action(t, signal.key, signal.kind)]
+        # The button files the story (one story is one backlog item), else the key.
+        actions = [backlog_action(t, stories.get(signal.key) or signal.key, signal.kind)]
         if examples:
             actions.insert(0, Action("draft.create", t("alerts.draft_button"), str(examples[0].id)))
         items.append(
@@ -197,6 +207,7 @@ async def _event_items(
     events: list[Event],
     names: Names,
     period: Period | None,
+    stories: dict[str, str | None],
 ) -> list[Item]:
     """Per event of the period: when and how big in one line, its significance, buttons,
     and the widest-reaching mentions of its hours."""
@@ -209,7 +220,7 @@ async def _event_items(
             session=session, key=event.key, since=event.start, until=event.until, limit=EXAMPLES
         )
         kind = "drop" if event.kind == "drop" else "rise"
-        actions = [backlog_action(t, event.key, event.kind)]
+        actions = [backlog_action(t, stories.get(event.key) or event.key, event.kind)]
         if examples:
             actions.insert(0, Action("draft.create", t("alerts.draft_button"), str(examples[0].id)))
         items.append(
@@ -230,6 +241,31 @@ async def _event_items(
     return items
 
 
+async def _story(session: AsyncSession, key: str, now: dt.datetime) -> str | None:
+    """The story (`topic:<root>`) a key tells over the last day: a topic's story, or the
+    story holding most of a term's or hashtag's mentions; None when spread over several."""
+    if key.startswith("topic:"):
+        return await story_key(session, key)
+    if not key.startswith(("term:", "tag:")):
+        return None
+    end = floor_hour(now) + HOUR
+    root = await story_of_key(session, key, since=end - RECENT, until=end)
+    return f"topic:{root}" if root is not None else None
+
+
+def _once_per_story(moving: list[Moving], stories: dict[str, str | None]) -> list[Moving]:
+    """The strongest signal of each story (a hashtag and the story it names are one)."""
+    seen: set[str] = set()
+    out = []
+    for m in moving:
+        story = stories.get(m.signal.key) or m.signal.key
+        if story in seen:
+            continue
+        seen.add(story)
+        out.append(m)
+    return out
+
+
 @action(BACKLOG_ACTION)
 async def to_backlog(request: Request, ctx: Context) -> Reply:
     """The "Add to backlog" button of a trend or an alert: a backlog item with its evidence."""
@@ -238,13 +274,16 @@ async def to_backlog(request: Request, ctx: Context) -> Reply:
     now = ctx.now()
     end = floor_hour(now) + HOUR
     async with ctx.sessions() as session:
+        # A hashtag or term that is one story files that story: the same item as the
+        # story's own suggestion (`backlog suggest`), never a second one.
+        key = await _story(session, key, now) or key
         totals = await store.window_totals(
             session=session, start=end - 2 * RECENT, mid=end - RECENT, end=end, keys=[key]
         )
         examples = await store.mentions_for_key(
             session=session, key=key, since=end - RECENT, until=end, limit=5
         )
-        names = await load_names(session, topic_keys=[key])
+        names = await load_names(session, topic_keys=[key], locale=ctx.locale)
     tot = totals.get(key, store.Totals())
     name = names.of(key)
     variant = "drop" if kind == "drop" else "rise"
@@ -274,6 +313,7 @@ async def to_backlog(request: Request, ctx: Context) -> Reply:
         counts={"n": tot.n, "before": tot.prev_n, "reach": tot.reach, "negative": tot.neg},
         mention_ids=[m.id for m in examples if m.id is not None],
         window_days=1,
+        identity=key if key.startswith("topic:") else None,
     )
     item = suggestion.to_item(locale=ctx.locale, created_by=request.actor.id, now=now)
     async with session_scope(ctx.sessions) as session:

@@ -116,7 +116,7 @@ def ask(services: Any) -> Callable[..., Any]:
     from handlers.dispatch import dispatch
 
     async def _ask(text: str, *, locale: str | None = "en", actor: str = "console") -> Reply:
-        registry = services.extras["registry"]
+        registry = services.registry
         return await dispatch(registry, services, console_request(text, locale=locale, actor=actor))
 
     return _ask

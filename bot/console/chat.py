@@ -9,9 +9,9 @@ import sys
 
 from rich.console import Console
 
-from bot import patience
 from bot.console.render import render, to_text
 from bot.files_disk import on_disk
+from bot.responder import Responder
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
 from handlers.args import UsageError, split_text
@@ -24,7 +24,15 @@ CONSOLE_ACTOR = Actor(id="console", name="console", platform="console")
 CONSOLE_CHANNEL = Conversation(platform="console", id="console")
 
 
-def parse_line(line: str, locale: str | None = None) -> Request:
+def console_actor(name: str | None) -> Actor:
+    """Who types in the console: `console`, or the member it plays (`chat --as NAME`)."""
+    if not name:
+        return CONSOLE_ACTOR
+    clean = name.strip().lstrip("@")[:255] or "console"
+    return Actor(id=clean, name=clean, platform="console")
+
+
+def parse_line(line: str, locale: str | None = None, actor: Actor = CONSOLE_ACTOR) -> Request:
     """`/horch mentions x`, `horch mentions x`, `@Horchposten mentions x` or `mentions x`.
 
     `!ACTION_ID VALUE` clicks a button (its id and value are shown under each reply);
@@ -41,7 +49,7 @@ def parse_line(line: str, locale: str | None = None) -> Request:
         return Request(
             command="",
             args=[],
-            actor=CONSOLE_ACTOR,
+            actor=actor,
             conversation=CONSOLE_CHANNEL,
             locale=locale,
             text=line,
@@ -54,7 +62,7 @@ def parse_line(line: str, locale: str | None = None) -> Request:
     return Request(
         command=command,
         args=args,
-        actor=CONSOLE_ACTOR,
+        actor=actor,
         conversation=CONSOLE_CHANNEL,
         locale=locale,
         text=text,
@@ -83,34 +91,52 @@ def _action_value_and_form(rest: str) -> tuple[str, dict[str, str]]:
 
 
 async def answer(
-    registry: Registry, services: Services, line: str, locale: str | None = None
+    registry: Registry,
+    services: Services,
+    line: str,
+    locale: str | None = None,
+    actor: Actor = CONSOLE_ACTOR,
 ) -> tuple[Reply, str]:
-    """Dispatch one console line; returns the reply and the locale it was written in."""
+    """Dispatch one console line as `actor`; returns the reply and the locale it was written in."""
     try:
-        request = parse_line(line, locale)
+        request = parse_line(line, locale, actor)
     except UsageError as exc:
-        request = Request("help", [], CONSOLE_ACTOR, CONSOLE_CHANNEL, locale=locale)
+        request = Request("help", [], actor, CONSOLE_CHANNEL, locale=locale)
         loc = await resolve_locale(services, request)
         from core.i18n import translate
 
         return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
-    reply = on_disk(await patience.answer(registry, services, request), services.settings.files_dir)
+    reply = on_disk(
+        await Responder(services, "console", registry=registry).answer(request),
+        services.settings.files_dir,
+    )
     # A `language` command changes the locale; render in the one now in force.
     loc = normalize_locale(locale) or await resolve_locale(services, request)
     return reply, loc
 
 
-async def once(registry: Registry, services: Services, line: str, locale: str | None) -> int:
-    """`python -m bot chat --once TEXT`: print one answer as plain text; exit 1 on an error."""
-    reply, loc = await answer(registry, services, line, locale)
+async def once(
+    registry: Registry,
+    services: Services,
+    line: str,
+    locale: str | None,
+    actor: Actor = CONSOLE_ACTOR,
+) -> int:
+    """`python -m bot chat --once TEXT [--as NAME]`: print one answer as plain text; exit 1
+    on an error."""
+    reply, loc = await answer(registry, services, line, locale, actor)
     sys.stdout.write(to_text(reply, locale=loc, zone=services.workspace.schedules.timezone))
     return 1 if reply.error else 0
 
 
 async def repl(
-    registry: Registry, services: Services, locale: str | None, stop: asyncio.Event
+    registry: Registry,
+    services: Services,
+    locale: str | None,
+    stop: asyncio.Event,
+    actor: Actor = CONSOLE_ACTOR,
 ) -> None:
-    """Read lines until Ctrl-D (or `stop` is set) and answer each."""
+    """Read lines until Ctrl-D (or `stop` is set) and answer each, as `actor`."""
     console = Console()
     zone = services.workspace.schedules.timezone
     console.print("[bold]Horchposten[/bold] — /horch help · Ctrl-D")
@@ -134,7 +160,7 @@ async def repl(
             break
         if not line.strip():
             continue
-        reply, loc = await answer(registry, services, line, locale)
+        reply, loc = await answer(registry, services, line, locale, actor)
         console.print(render(reply, locale=loc, zone=zone))
     stop.set()
 

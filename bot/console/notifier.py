@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 from collections import deque
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from bot.console.render import render, to_text
 from bot.files_disk import on_disk
 from config.settings import DEFAULT_FILES
+from config.workspace import Workspace
 from core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,19 @@ class ConsoleNotifier:
         # The last posts, newest last (for `chat` sessions and tests to look at).
         self.posted: deque[tuple[str, str]] = deque(maxlen=50)
         self._ids = itertools.count(1)
+
+    @classmethod
+    def for_workspace(
+        cls, workspace: Workspace, files_dir: Path = DEFAULT_FILES
+    ) -> ConsoleNotifier:
+        """The terminal's notifier in the workspace's zone and language, echoing when the
+        terminal is interactive."""
+        return cls(
+            zone=workspace.schedules.timezone,
+            locale=workspace.default_locale,
+            echo=sys.stdout.isatty(),
+            files_dir=files_dir,
+        )
 
     async def post(
         self,

@@ -18,6 +18,7 @@ from bot.files_disk import shown_path
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Item, Reply
+from core.url_policy import safe_url
 
 # Whole escape sequences first (CSI, and OSC such as a window title), so that no remnant
 # like "[31m" is left; then single controls, zero-width and bidi characters (which hide or
@@ -83,15 +84,17 @@ def _item(item: Item, t: Translator, locale: str, zone: str) -> RenderableType:
         head.append(safe(t("render.by", author=item.author)) + "  ", style="bold")
     if item.source:
         head.append(safe(t("render.via", source=item.source)), style="dim")
-    lines: list[RenderableType] = [head]
+    # A card without sentiment, time, author or source (a trend, a backlog item) starts
+    # with its title, not with an empty line.
+    lines: list[RenderableType] = [head] if head.plain else []
     if item.title:
         lines.append(Text(safe(item.title), style="bold"))
     if item.text:
         lines.append(Text(safe(item.text)))
     for fact in item.facts:
         lines.append(Text(f"{safe(fact.label)}: {safe(fact.value)}", style="dim"))
-    if item.url:
-        lines.append(Text(safe(item.url), style="underline blue"))
+    if url := safe_url(item.url):
+        lines.append(Text(url, style="underline blue"))
     if item.actions:
         buttons = Text()
         for action in item.actions:

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.slack.adapter import SlackAdapter
 from bot.slack.bolt_app import BotIdentity, build_bolt_app
+from bot.slack.checkin import SlackRoster
 from bot.slack.client import make_client
 from bot.slack.deliver import Deliverer
 from bot.slack.endpoint import add_route
@@ -30,6 +31,8 @@ from bot.slack.socket_mode import lifecycle
 from handlers.context import Services
 
 log = logging.getLogger(__name__)
+# The running adapter (tests reach it through the app, to drain it or speed its pacing).
+ADAPTER: web.AppKey[SlackAdapter] = web.AppKey("slack_adapter", SlackAdapter)
 
 __all__ = ["SlackAdapter", "SlackNotifier", "setup"]
 
@@ -60,9 +63,10 @@ def setup(app: web.Application, services: Services) -> None:
     client = make_client(settings)
     bolt_client = make_client(settings, with_token=False)
     deliverer = Deliverer(client, zone=services.workspace.schedules.timezone)
-    services.notifiers["slack"] = SlackNotifier(services, deliverer)
+    services.notifiers["slack"] = notifier = SlackNotifier(services, deliverer)
+    services.rosters["slack"] = SlackRoster(client, notifier)
     adapter = SlackAdapter(services, deliverer)
-    services.extras["slack"] = adapter
+    app[ADAPTER] = adapter
     identity = BotIdentity(client)
     receiving = bool(settings.slack_signing_secret or settings.slack_app_token)
 

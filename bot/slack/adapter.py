@@ -1,13 +1,13 @@
-"""The work after the ack: dispatch a request, say "working" if it takes long, deliver.
+"""The work after the ack: a Slack request through the responder, its answer to Slack.
 
-Listeners ack at once and hand the rest to `SlackAdapter.spawn`; the tasks are kept so
-that shutting down lets them finish (or cancels them after a grace period). Nothing here
-raises into bolt: a failure is logged and the asker gets a polite ephemeral line.
+Listeners ack at once and hand the rest to `SlackAdapter.spawn`. The deadline, the
+"working…" notice, the retries, the concurrency limit and the metrics are the responder's
+(bot/responder.py); this module turns Slack's payloads into requests and delivers replies.
+Nothing here raises into bolt: a failure is logged and the asker gets a polite ephemeral line.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.patience import Patience, answer, deliver_or_notify, failure_notice
+from bot.responder import Responder
 from bot.slack.dedupe import EventLedger
 from bot.slack.deliver import Deliverer, DeliveryError
 from bot.slack.forms import FORM_ACTION, FormSpec
@@ -30,15 +30,12 @@ from handlers.context import Services
 from handlers.dispatch import resolve_locale
 
 log = logging.getLogger(__name__)
+# Longer than this, and the asker is told the bot is working on it.
 WORKING_AFTER_SECONDS = 2.0
-SHUTDOWN_GRACE_SECONDS = 5.0
-# Requests worked on at once; more wait their turn (see SlackAdapter._bounded).
-CONCURRENCY = 4
-HOLD_SECONDS = 1.0
 
 
 class SlackAdapter:
-    """Runs requests from Slack through the shared dispatch and answers them."""
+    """Runs requests from Slack through the responder and answers them."""
 
     def __init__(
         self, services: Services, deliverer: Deliverer, usergroups: UserGroups | None = None
@@ -48,53 +45,15 @@ class SlackAdapter:
         # Slack's payloads never name the user's groups: asked here, for approvals.
         self.usergroups = usergroups
         self.ledger = EventLedger(services)
-        self.working_after = WORKING_AFTER_SECONDS
-        self.patience = Patience()
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._slots: asyncio.Semaphore | None = None
+        self.responder = Responder(services, "slack", deadline=WORKING_AFTER_SECONDS)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` after the ack; the task is kept until it is done."""
-        task = asyncio.create_task(self._bounded(work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """Run `work` after the ack (the responder limits how many run at once)."""
+        self.responder.spawn(work, "a Slack request")
 
-    async def _bounded(self, work: Coroutine[Any, Any, None]) -> None:
-        # At most CONCURRENCY requests are worked on at once; the rest wait parked, so a
-        # burst cannot crowd the event loop (and the acks of the requests behind it). A job
-        # still running after HOLD_SECONDS waits on a model or the network, not the CPU: it
-        # gives its slot up, so slow drafts never hold up quick commands.
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(CONCURRENCY)
-        task: asyncio.Future[None] | None = None
-        holding = False
-        try:
-            await self._slots.acquire()
-            holding = True
-            task = asyncio.ensure_future(work)
-            done, _ = await asyncio.wait({task}, timeout=HOLD_SECONDS)
-            if not done:
-                self._slots.release()
-                holding = False
-            await task
-        finally:
-            if holding:
-                self._slots.release()
-            if task is None:
-                work.close()  # cancelled while waiting its turn (shutdown)
-            elif not task.done():
-                task.cancel()
-
-    async def drain(self, timeout: float = SHUTDOWN_GRACE_SECONDS) -> None:
+    async def drain(self, timeout: float = 5.0) -> None:
         """Let running requests finish (tests, shutdown); cancel what is left after `timeout`."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        for task in pending:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.responder.drain(timeout)
 
     async def run(
         self,
@@ -151,34 +110,30 @@ class SlackAdapter:
             request.actor = dataclasses.replace(request.actor, groups=groups)
 
     async def _deliver(self, reply: Reply, origin: Origin, locale: str, request: Request) -> None:
-        """Deliver the answer, and keep trying while Slack rate-limits or fails (bot.patience);
-        if it cannot go out in time, tell the asker, with a Try again button."""
-
-        def notice() -> Reply:  # only built when the answer could not go out
-            failed = failure_notice(Translator(locale), request)
-            failed.ephemeral = True
-            return failed
-
-        await deliver_or_notify(
+        """Deliver the answer (the responder tries again while Slack rate-limits or fails,
+        then posts the failure notice, which only the asker sees)."""
+        await self.responder.deliver(
             lambda: self.deliverer.deliver(reply, origin, locale),
-            lambda: self.deliverer.deliver(notice(), origin, locale),
-            platform="slack",
+            lambda failed: self.deliverer.deliver(
+                dataclasses.replace(failed, ephemeral=True), origin, locale
+            ),
             passing=passing,
-            patience=self.patience,
+            t=Translator(locale),
+            request=request,
             what=f"answering {origin.user_id} in {origin.channel_id or 'a DM'}",
         )
 
     async def _dispatch(self, request: Request, origin: Origin) -> tuple[Reply, str]:
-        registry = self.services.extras["registry"]
         # Resolved once, here, and handed to dispatch (which then needs no lookup of its
         # own); a `language` reply is written in the new language by its handler.
         locale = await resolve_locale(self.services, request)
         request.locale = locale
-        task = asyncio.ensure_future(answer(registry, self.services, request))
-        done, _ = await asyncio.wait({task}, timeout=self.working_after)
-        if not done:
-            await self.deliverer.notice(origin, Translator(locale)("slack.working"))
-        return await task, locale
+        reply = await self.responder.respond(
+            request,
+            working=lambda: self.deliverer.notice(origin, Translator(locale)("slack.working")),
+        )
+        assert reply is not None  # without `later`, the responder waits for the answer
+        return reply, locale
 
     async def _form(self, request: Request, origin: Origin) -> tuple[Reply, str]:
         """The "open form" button of a form posted without a trigger: now open the modal."""

@@ -38,7 +38,7 @@ class EventLedger:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.owner: str = str(services.extras.get("instance", "local"))[:128]
+        self.owner: str = services.instance[:128]
         self._last_purge = 0.0
 
     async def claim(self, event_id: str) -> bool:

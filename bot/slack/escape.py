@@ -4,14 +4,15 @@ Slack parses `<…>` as links and mentions (`<@U1>`, `<!channel>`, `<!subteam^S1
 `<https://evil|https://bank>`), so `&`, `<` and `>` become entities. With `verbatim` text
 objects Slack does not turn a bare `@here` into a ping; as a second fence a word joiner goes
 after the `@` of the broadcast words, so even a surface that did parse them would not.
-Links the bot itself makes (`<url|label>`) pass `safe_url` first: http(s) only, and no
-character that could end the link or start another one.
+Links the bot itself makes (`<url|label>`) pass `safe_url` first: core.url_policy's rule,
+and no character that could end the link or start another one.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from core import url_policy
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _TABLE = str.maketrans(_ENTITIES)
@@ -89,31 +90,15 @@ def split(text: str, limit: int) -> list[str]:
 
 
 def safe_url(url: str | None) -> str | None:
-    """A URL fit for `<url|label>`: http(s) with a host, else None (then no link is made)."""
-    if not url:
-        return None
-    url = url.strip()
-    if _CONTROL.search(url) or any(c.isspace() for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    # `https://bank.example@evil.example/` shows one host and opens another.
-    if parts.username is not None or parts.password is not None:
+    """A URL fit for `<url|label>`: core.url_policy's safe URL, encoded for mrkdwn, else None."""
+    url = url_policy.safe_url(url)
+    if url is None:
         return None
     # `|` would end the URL and start the label; `<`/`>` would end or open a link.
     return url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
 
 
-def host(url: str | None) -> str | None:
-    """The host of a safe URL, shown beside links so a label cannot disguise where they go."""
-    if not safe_url(url):
-        return None
-    name = urlsplit(str(url).strip()).hostname or ""
-    return name.removeprefix("www.") or None
+host = url_policy.safe_host
 
 
 def link(url: str | None, label: str, limit: int = 3000) -> str:

@@ -12,8 +12,10 @@ import logging
 
 from aiohttp import web
 
+from bot.file_links import FILE_LINKS
 from bot.teams.adapter import HorchAdapter
 from bot.teams.auth import Authenticator, build_authentication, sdk_config, settings_problem
+from bot.teams.checkin import TeamsRoster
 from bot.teams.connector import ConnectorApi
 from bot.teams.endpoint import MessagesEndpoint, problem
 from bot.teams.notifier import TeamsNotifier
@@ -69,10 +71,11 @@ def setup(app: web.Application, services: Services) -> None:
         app.router.add_post(ROUTE, off)
         return
     runtime = build_runtime(services)
-    runtime.links = services.extras.get("file_links")
+    runtime.links = app.get(FILE_LINKS)
     app[RUNTIME] = runtime
     app.router.add_post(ROUTE, MessagesEndpoint(runtime, TeamsBot(runtime)))
     services.notifiers["teams"] = TeamsNotifier(runtime)
+    services.rosters["teams"] = TeamsRoster(runtime)
 
     async def close(_app: web.Application) -> None:
         await runtime.close()

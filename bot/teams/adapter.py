@@ -2,11 +2,8 @@
 
 Authentication, turn contexts, `expectReplies` buffering and invoke responses stay the
 SDK's; only the wire calls change, so that they are retried, rate-limited and sent with
-aiohttp. Two addressing details are fixed on the way:
-
-- a proactive turn (`continue_conversation`) carries a made-up activity id, which the SDK
-  would use as `replyToId`; proactive posts go to the conversation itself instead;
-- the SDK's schema drops `conversation.tenantId` (it expects `tenantID`); it is put back.
+aiohttp. The addressing details that botbuilder 4.17.1 gets wrong (the tenant id, the reply
+target of a proactive post) are fixed by bot.teams.sdk_workarounds.
 """
 
 from __future__ import annotations
@@ -16,32 +13,14 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes, ResourceResponse
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from botframework.connector import Channels
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from bot.teams.connector import ConnectorApi
 from bot.teams.inbound import tenant_of
+from bot.teams.sdk_workarounds import is_proactive, wire
 from bot.teams.tokens import TokenSource
-
-
-def wire(activity: Activity, *, keep_reply_to: bool = False) -> dict[str, Any]:
-    """The activity as the Bot Connector expects it."""
-    body: dict[str, Any] = activity.serialize()
-    tenant = tenant_of(activity) if activity.conversation else None
-    if tenant and isinstance(body.get("conversation"), dict):
-        body["conversation"]["tenantId"] = tenant
-    if not keep_reply_to:
-        body.pop("replyToId", None)
-    return body
-
-
-def is_proactive(context: TurnContext) -> bool:
-    activity = context.activity
-    return (
-        activity.type == ActivityTypes.event
-        and activity.name == ActivityEventNames.continue_conversation
-    )
 
 
 class HorchAdapter(CloudAdapter):

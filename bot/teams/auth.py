@@ -25,7 +25,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot.teams.credentials import LeanAuthentication
+from bot.teams.sdk_workarounds import LeanAuthentication
 from config.settings import Settings
 
 log = logging.getLogger(__name__)

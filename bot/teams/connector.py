@@ -132,13 +132,24 @@ class ConnectorApi:
             "create", "POST", service_url, "v3/conversations", parameters, limit_key, authorization
         )
 
+    async def members(
+        self, service_url: str, conversation_id: str, *, authorization: str | None = None
+    ) -> list[dict[str, Any]]:
+        """GET /v3/conversations/{id}/members: the people of a channel's team or a chat."""
+        path = f"v3/conversations/{_q(conversation_id)}/members"
+        data = await self._call(
+            "members", "GET", service_url, path, None, conversation_id, authorization
+        )
+        found = data.get("members") if "members" in data else data.get("_list")
+        return [m for m in found or [] if isinstance(m, dict)]
+
     async def _call(
         self,
         what: str,
         method: str,
         service_url: str,
         path: str,
-        body: dict[str, Any],
+        body: dict[str, Any] | None,
         limit_key: str,
         authorization: str | None,
     ) -> dict[str, Any]:
@@ -151,7 +162,9 @@ class ConnectorApi:
             stop=stop_after_attempt(policy.attempts),
             wait=self._wait,
             sleep=self._sleep,
-            retry=retry_if_exception(lambda exc: _retryable(exc, idempotent=method == "PUT")),
+            retry=retry_if_exception(
+                lambda exc: _retryable(exc, idempotent=method in ("PUT", "GET"))
+            ),
             before_sleep=lambda state: log.warning(
                 "Bot Connector %s failed (%s); retry %d of %d",
                 what,
@@ -168,7 +181,7 @@ class ConnectorApi:
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     async def _once(
-        self, method: str, url: str, headers: dict[str, str], body: dict[str, Any]
+        self, method: str, url: str, headers: dict[str, str], body: dict[str, Any] | None
     ) -> dict[str, Any]:
         session = self._client_session()
         async with session.request(method, url, json=body, headers=headers) as response:
@@ -185,6 +198,8 @@ class ConnectorApi:
                 data = await response.json(content_type=None)
             except ValueError:
                 return {}
+            if isinstance(data, list):  # GET members answers with a bare list
+                return {"_list": data}
             return data if isinstance(data, dict) else {}
 
     def _wait(self, state: RetryCallState) -> float:

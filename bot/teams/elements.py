@@ -3,46 +3,24 @@
 TextBlocks and FactSets get their text escaped for the card's markdown (bot.teams.markdown);
 plain fields (button titles, inputs, alt texts) get it without control characters. Buttons
 are `Action.Execute` (Universal Actions) carrying `{"action_id", "value"}` in `data`; links
-open only for absolute http(s) URLs.
+open only for the URLs core.url_policy allows.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.teams.markdown import escape, plain
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Action, Fact, Image, Input, Item
+from core.url_policy import safe_url
 
 # Form field ids are namespaced, so a field can never overwrite `action_id` or `value`.
 INPUT_PREFIX = "input."
 _STYLE = {"primary": "positive", "danger": "destructive"}
 _SENTIMENT_COLOR = {"negative": "Attention", "positive": "Good", "neutral": "Default"}
-# Longer URLs are no link anyone follows (a stored mention's URL has at most 2,048), and
-# each would take its length out of the card's ~28 KB.
-MAX_URL = 2048
-
 Element = dict[str, Any]
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL with a host, else None."""
-    if not url or len(url) > MAX_URL:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    # `https://bank.example@evil.example/` shows one host and opens another.
-    if parts.username is not None or parts.password is not None:
-        return None
-    if any(c.isspace() or not c.isprintable() for c in url.strip()):
-        return None
-    return url.strip()
 
 
 def text_block(text: str, **style: Any) -> Element:

@@ -1,9 +1,8 @@
 """POST /api/messages: an Activity in, the turn's answer out.
 
-The SDK's `CloudAdapter.process()` cannot be used: in botbuilder 4.17.1 it passes an
-already serialized invoke or `expectReplies` body to `serializer_helper`, which fails, so
-every card click and every `expectReplies` request would get a 500. This handler calls
-`process_activity` itself and writes the InvokeResponse (or ExpectedReplies) as JSON.
+The SDK's `CloudAdapter.process()` cannot be used (botbuilder 4.17.1 fails on invoke
+bodies: bot.teams.sdk_workarounds): this handler calls `process_activity` itself and writes
+the InvokeResponse (or ExpectedReplies) as JSON.
 
 Bad input gets a 4xx and a one-line JSON error: 400 (not JSON, not an activity), 401 (no
 or an invalid token while an app id is set), 403 (unauthenticated Emulator mode and a
@@ -15,16 +14,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.schema import Activity
-from msrest.serialization import Model
 
 from bot.teams.auth import AuthUnavailable, Unauthorized
 from bot.teams.connector import ConnectorError
 from bot.teams.runtime import TeamsRuntime
+from bot.teams.sdk_workarounds import invoke_json
 from bot.teams.turn import TeamsBot
 
 log = logging.getLogger(__name__)
@@ -122,18 +120,9 @@ class MessagesEndpoint:
             return problem(503, "the activity could not be handled now")
         if result is None:
             return web.Response(status=200)
-        return web.json_response(_jsonable(result.body), status=int(result.status or 200))
+        return web.json_response(invoke_json(result.body), status=int(result.status or 200))
 
     @staticmethod
     def _local(request: web.Request) -> bool:
         proxied = any(header in request.headers for header in _PROXY_HEADERS)
         return is_loopback(request.remote) and not proxied
-
-
-def _jsonable(body: Any) -> Any:
-    """An invoke body as JSON data (it may be an SDK model or plain data)."""
-    if isinstance(body, Model):
-        return body.serialize()
-    if isinstance(body, list):
-        return [_jsonable(b) for b in body]
-    return body

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -12,7 +10,7 @@ from typing import Any
 from botbuilder.schema import ConversationReference
 
 from bot.file_links import FileLinks
-from bot.patience import Patience
+from bot.responder import Responder
 from bot.teams.adapter import HorchAdapter
 from bot.teams.auth import Authenticator
 from bot.teams.connector import ConnectorApi
@@ -28,44 +26,33 @@ DEFAULT_DEADLINE = 4.0
 
 @dataclass
 class TeamsRuntime:
-    """Services, the SDK adapter, authentication, and the tasks that run after turns."""
+    """Services, the SDK adapter, authentication, and the responder (bot/responder.py) that
+    dispatches the turns' requests and runs the work that finishes after a turn."""
 
     services: Services
     adapter: HorchAdapter
     authenticator: Authenticator
     connector: ConnectorApi
     app_id: str
-    deadline: float = DEFAULT_DEADLINE
-    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-    # How long an answer the Bot Connector refuses is tried again (bot.patience).
-    patience: Patience = field(default_factory=Patience)
     # Download links for the files of a reply (bot.file_links); None: no links.
     links: FileLinks | None = None
+    responder: Responder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.responder = Responder(self.services, "teams", deadline=DEFAULT_DEADLINE)
 
     @property
     def authenticated(self) -> bool:
         return bool(self.app_id)
 
-    def track(self, work: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+    def track(self, work: Coroutine[Any, Any, None], what: str) -> None:
         """Run work after the turn; failures are logged, never lost silently."""
-
-        async def logged() -> None:
-            try:
-                await work
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("Teams: %s failed", what)
-
-        task = asyncio.create_task(logged(), name=f"teams: {what}")
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
+        # Unbounded: the turn already dispatched it; only its delivery is left.
+        self.responder.spawn(work, what, bounded=False)
 
     async def drain(self) -> None:
         """Wait until the work started by earlier turns is done (tests, shutdown)."""
-        while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        await self.responder.drain(timeout=None)
 
     async def deliver(
         self,
@@ -81,11 +68,5 @@ class TeamsRuntime:
 
     async def close(self, grace: float = 5.0) -> None:
         """Give running work a moment to finish, then stop it and close the HTTP client."""
-        if self.tasks:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.drain(), timeout=grace)
-        for task in list(self.tasks):
-            task.cancel()
-        if self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        await self.responder.drain(timeout=grace)
         await self.connector.close()

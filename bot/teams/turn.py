@@ -5,21 +5,20 @@ install (`conversationUpdate` with the bot among the new members) gets a short w
 Every path answers: a usage mistake, a broken card submission or a failing handler each
 get a clear message, never silence and never a 500.
 
-A handler that is still busy after `runtime.deadline` seconds (a model drafting a reply)
-is left to finish in the background: the turn answers "working on it" and the result is
-posted with `continue_conversation` when it is ready.
+The responder (bot/responder.py, through `runtime.responder`) dispatches, keeps the
+deadline, retries and counts: a handler still busy after its deadline (a model drafting a
+reply) is left to finish in the background, the turn answers "working on it" and the
+result is posted with `continue_conversation` when it is ready.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ConversationReference
 
-from bot.patience import answer, count_answer, deliver_or_notify, failure_notice
 from bot.teams import inbound, references
 from bot.teams.connector import ConnectorError
 from bot.teams.outbound import card_answer, card_message, error_answer, note_answer
@@ -153,23 +152,20 @@ class TeamsBot:
         self, context: TurnContext, request: Request, *, update_id: str | None
     ) -> Reply | None:
         """The handler's Reply, or None when it outlived the deadline (it is posted later)."""
-        registry = self.services.extras["registry"]
-        task = asyncio.ensure_future(answer(registry, self.services, request))
-        done, _ = await asyncio.wait({task}, timeout=self.rt.deadline)
-        if task in done:
-            return task.result()
-        later = self._finish_later(task, request, _followup(context.activity), update_id)
-        self.rt.track(later, "a slow command")
-        return None
+        reference = _followup(context.activity)
+
+        async def later(reply: Reply) -> None:
+            await self._finish_later(reply, request, reference, update_id)
+
+        return await self.rt.responder.respond(request, later=later)
 
     async def _finish_later(
         self,
-        task: asyncio.Future[Reply],
+        reply: Reply,
         request: Request,
         reference: ConversationReference,
         update_id: str | None,
     ) -> None:
-        reply = await task
         t = await self._translator(request)
         card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
         update = update_id if reply.replace else None
@@ -179,7 +175,7 @@ class TeamsBot:
         self, context: TurnContext, reply: Reply, t: Translator, request: Request
     ) -> None:
         """Answer in the turn; while the Bot Connector keeps refusing (429, 502, …), answer
-        later in the background, proactively (bot.patience)."""
+        later in the background, proactively (the responder tries again)."""
         try:
             await self._send(context, reply, t)
         except Exception as exc:
@@ -202,25 +198,21 @@ class TeamsBot:
         """Post (or update) a card, again while the Bot Connector refuses; if it cannot go
         out in time, post that it failed, with a Try again button."""
         where = reference.conversation.id if reference.conversation else "?"
-
-        def notice() -> Card:  # only built when the answer could not go out
-            return render_card(
-                failure_notice(t, request), locale=t.locale, zone=self._zone, links=self.rt.links
-            )
-
-        await deliver_or_notify(
+        await self.rt.responder.deliver(
             lambda: self.rt.deliver(reference, card, update_id=update_id),
-            lambda: self.rt.deliver(reference, notice()),
-            platform="teams",
+            lambda failed: self.rt.deliver(
+                reference,
+                render_card(failed, locale=t.locale, zone=self._zone, links=self.rt.links),
+            ),
             passing=connector_passing,
-            patience=self.rt.patience,
+            t=t,
+            request=request,
             what=f"posting a Teams answer to {where}",
         )
 
     async def _send(self, context: TurnContext, reply: Reply, t: Translator) -> None:
         card = render_card(reply, locale=t.locale, zone=self._zone, links=self.rt.links)
-        await context.send_activity(card_message(card))
-        count_answer("teams", "ok")
+        await self.rt.responder.post(lambda: context.send_activity(card_message(card)))
 
     async def _remember(self, activity: Activity) -> None:
         try:

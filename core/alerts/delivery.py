@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,21 +36,14 @@ STALE_AFTER = dt.timedelta(minutes=2)
 GIVE_UP_AFTER = dt.timedelta(hours=1)
 
 
+@dataclass(kw_only=True)
 class Poster:
     """Hands alerts to the notifiers and records the outcome of every delivery."""
 
-    def __init__(
-        self,
-        *,
-        sessions: SessionFactory,
-        workspace: Workspace,
-        notifiers: Mapping[str, Notifier],
-        clock: Callable[[], dt.datetime],
-    ) -> None:
-        self.sessions = sessions
-        self.workspace = workspace
-        self.notifiers = notifiers  # the live mapping: adapters add theirs at start
-        self.clock = clock
+    sessions: SessionFactory
+    workspace: Workspace
+    notifiers: Mapping[str, Notifier]  # the live mapping: adapters add theirs at start
+    clock: Callable[[], dt.datetime]
 
     async def deliver(self, alert_id: int) -> None:
         """Post every pending delivery of one alert."""

@@ -25,6 +25,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -197,7 +198,8 @@ class AlertEngine:
             factor = limit.factor if limit is not None else 1.0
             for level in levels:
                 config = self.configs[level]
-                signal = detect_latest(
+                detect = partial(
+                    detect_latest,
                     counts,
                     history.start,
                     key=key,
@@ -205,6 +207,7 @@ class AlertEngine:
                     threshold_multiplier=factor,
                     now=now,
                 )
+                signal = detect()
                 if signal is None:
                     continue
                 # Judged on windows estimated from the hours; confirmed (and reported) on
@@ -212,15 +215,7 @@ class AlertEngine:
                 spans = (config.burst_span, config.trend_span)
                 async with self.sessions() as session:
                     exact = await exact_spans(session, now=now, spans=spans, hourly={key: counts})
-                signal = detect_latest(
-                    counts,
-                    history.start,
-                    key=key,
-                    config=config,
-                    threshold_multiplier=factor,
-                    now=now,
-                    observed=(exact[key][0], exact[key][1]),
-                )
+                signal = detect(observed=(exact[key][0], exact[key][1]))
                 if signal is None:
                     continue
                 seen = (exact[key][0], exact[key][1])

@@ -40,18 +40,18 @@ class HistoryCache:
         self._keys: OrderedDict[str, History] = OrderedDict()
         self._first: tuple[dt.datetime | None, float] | None = None
 
-    async def first_bucket(self, session: AsyncSession) -> dt.datetime | None:
+    async def listening_since(self, session: AsyncSession) -> dt.datetime | None:
         """When listening began (cached; read again while unknown)."""
         stale = self._first is None or time.monotonic() - self._first[1] > FIRST_TTL
         if stale or self._first is None or self._first[0] is None:
-            self._first = (await store.first_bucket(session=session), time.monotonic())
+            self._first = (await store.listening_since(session=session), time.monotonic())
         return self._first[0]
 
     async def get(
         self, session: AsyncSession, keys: Iterable[str], current: dt.datetime
     ) -> dict[str, History]:
         """The histories of `keys` up to (not including) the hour `current`."""
-        start = history_start(current, self.config, await self.first_bucket(session))
+        start = history_start(current, self.config, await self.listening_since(session))
         clock = time.monotonic()
         keys = list(keys)
         stale = [

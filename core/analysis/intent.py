@@ -28,7 +28,8 @@ from typing import Any, Literal, cast
 import numpy as np
 import numpy.typing as npt
 
-from core.analysis.intent_rules import INTENTS, N_SIGNALS, rule_intent, signals
+from core.analysis.intent_rules import INTENTS, N_SIGNALS, SIGNAL_NAMES, rule_intent, signals
+from core.analysis.linear_npz import save_linear
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +92,7 @@ class IntentWeights:
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (labels and metadata as JSON inside)."""
-        np.savez_compressed(
-            path,
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            meta=np.array(json.dumps({**self.meta, "labels": list(self.labels)})),
-        )
+        save_linear(path, self, meta=json.dumps({**self.meta, "labels": list(self.labels)}))
 
     @classmethod
     def read(cls, path: Path) -> IntentWeights:
@@ -160,8 +154,55 @@ def classify_intents(texts: Sequence[str], languages: Sequence[str | None]) -> l
             _missing.append(str(exc))
             logger.warning("intent model unavailable (%s); using the rules alone", exc)
         else:
-            return [cast(Intent, label) for label in model.predict(texts, languages)]
+            predicted = model.predict(texts, languages)
+            moods = _moods(texts, languages, predicted)
+            return [
+                cast(Intent, reconcile(label, t, lang, mood))
+                for label, t, lang, mood in zip(predicted, texts, languages, moods, strict=True)
+            ]
     return [cast(Intent, rule_intent(t, lang)) for t, lang in zip(texts, languages, strict=True)]
+
+
+def _moods(
+    texts: Sequence[str], languages: Sequence[str | None], predicted: Sequence[str]
+) -> list[str | None]:
+    """The sentiment of the texts labelled complaint or praise (None for the rest, and
+    when the sentiment model is missing); it shares the intent model's embeddings."""
+    from core.analysis.sentiment import SentimentModel
+
+    asked = [i for i, label in enumerate(predicted) if label in ("complaint", "praise")]
+    out: list[str | None] = [None] * len(texts)
+    if not asked:
+        return out
+    try:
+        model = SentimentModel.load()
+    except (OSError, ValueError, KeyError):
+        return out
+    found = model.predict([texts[i] for i in asked], [languages[i] for i in asked])
+    for i, (label, _) in zip(asked, found, strict=True):
+        out[i] = label
+    return out
+
+
+def reconcile(label: str, text: str, language: str | None, mood: str | None = None) -> str:
+    """The model's intent, unless the mood and the surface signs contradict it outright.
+
+    The embedding half of the model reads a neutral report about a product ("Lumora has
+    released an update for the Lumora Brew …") as near its complaint examples, and a café's
+    bitter, lukewarm espresso as near its praise. A complaint in press wording that sounds
+    neutral or positive and shows no sign of trouble (no complaint marker, no negative word,
+    no sarcasm) is a report ("other"); a "complaint" that sounds positive, with a praise word
+    and no sign of trouble, is praise; "praise" that sounds negative, without a praise word
+    and with more negative than positive words, is a complaint."""
+    s = dict(zip(SIGNAL_NAMES, signals(text, language), strict=False))
+    trouble = s["complaint"] or s["negative"] or s["sarcasm"]
+    if label == "complaint" and mood in ("neutral", "positive") and s["news"] and not trouble:
+        return "other"  # a report: press wording, neutral, no sign of trouble
+    if label == "complaint" and mood == "positive" and s["praise"] and not trouble:
+        return "praise"  # "… ich übe seit gestern Abend und liebe es"
+    if label == "praise" and mood == "negative" and not s["praise"]:
+        return "complaint" if s["negative"] > s["positive"] else label
+    return label
 
 
 def classify_intent(text: str, language: str | None) -> Intent:

@@ -355,11 +355,13 @@ NEWS: dict[str, tuple[str, ...]] = {
         r"(?:meldet|berichtet|berichten|teilt \w+ mit|laut \w+|sagt der|sagen die)\b",
         r"pressemitteilung",
         r"\b(?:übernimmt|eröffnet|startet|stellt \w+ vor|expandiert|erhält|ernennt)\b",
+        r"\b(?:veröffentlicht|angekündigt|vorgestellt|kündigt \w+ an|bringt \w+ heraus)\b",
     ),
     "en": (
         r"(?:reports?|says|said|according to|announced)\b",
         r"press release",
         r"\bto (?:open|close|launch|expand|partner|raise|change|show|hire|invest|be bought)\b",
         r"\b(?:acquires|launches|appoints|receives|wins|recalls|expands)\b",
+        r"\b(?:has|have) (?:released|unveiled|launched|introduced)\b|\b(?:unveils|rolls out)\b",
     ),
 }

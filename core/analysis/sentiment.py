@@ -33,6 +33,7 @@ from typing import Any, Literal, cast
 
 import numpy as np
 
+from core.analysis.linear_npz import save_linear
 from core.analysis.sentiment_cues import (
     CUES_PATH,
     DATA_DIR,
@@ -127,23 +128,9 @@ class LinearWeights:
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (metadata as JSON inside)."""
         learnt: dict[str, Any] = self.lexicon.to_arrays() if self.lexicon is not None else {}
-        np.savez_compressed(
-            path,
-            **learnt,
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            meta=np.array(
-                json.dumps(
-                    {
-                        **self.meta,
-                        "language_bias": {k: v.tolist() for k, v in self.language_bias.items()},
-                    },
-                    ensure_ascii=False,
-                )
-            ),
-        )
+        language_bias = {k: v.tolist() for k, v in self.language_bias.items()}
+        meta = json.dumps({**self.meta, "language_bias": language_bias}, ensure_ascii=False)
+        save_linear(path, self, meta=meta, **learnt)
 
     @classmethod
     def read(cls, path: Path) -> LinearWeights:

@@ -1,4 +1,5 @@
-"""Softmax regression fitted with L-BFGS in numpy (no scikit-learn at run time or training)."""
+"""Softmax regression fitted with L-BFGS in numpy (no scikit-learn at run time or training),
+for the sentiment and the intent model."""
 
 from __future__ import annotations
 
@@ -11,20 +12,27 @@ IntArray = npt.NDArray[np.int64]
 
 
 def fit_softmax(
-    x: FloatArray, y: IntArray, sample_weight: FloatArray, l2: FloatArray, max_iter: int = 1000
+    x: FloatArray,
+    y: IntArray,
+    sample_weight: npt.NDArray[np.floating],
+    l2: npt.NDArray[np.floating],
+    classes: int = 3,
+    max_iter: int = 1000,
 ) -> tuple[FloatArray, FloatArray]:
-    """Minimise weighted cross-entropy + 0.5 * sum(l2_j * w_j^2) with L-BFGS.
+    """Minimise weighted cross-entropy + 0.5 * sum(l2_j * w_j^2) with L-BFGS. The sentiment
+    model (3 classes) and the intent model (core.analysis.train_intent) both fit with it.
 
-    Returns (coef of shape (d, 3), intercept of shape (3,)); the intercept is not penalised.
+    Returns (coef of shape (d, classes), intercept of shape (classes,)); the intercept is not
+    penalised.
     """
     n, d = x.shape
     xb = np.hstack([x, np.ones((n, 1))]).astype(np.float64)
     penalty = np.r_[l2, 0.0][:, None]
-    onehot = np.eye(3)[y]
+    onehot = np.eye(classes)[y]
     rows = np.arange(n)
 
     def loss_and_grad(w: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
-        coef = w.reshape(d + 1, 3)
+        coef = w.reshape(d + 1, classes)
         z = xb @ coef
         z -= z.max(axis=1, keepdims=True)
         expz = np.exp(z)
@@ -34,7 +42,7 @@ def fit_softmax(
         grad = xb.T @ ((expz / total[:, None] - onehot) * sample_weight[:, None]) + penalty * coef
         return float(loss), grad.ravel()
 
-    w = np.zeros((d + 1) * 3)
+    w = np.zeros((d + 1) * classes)
     f, g = loss_and_grad(w)
     s_hist: list[npt.NDArray[np.float64]] = []
     y_hist: list[npt.NDArray[np.float64]] = []
@@ -71,5 +79,5 @@ def fit_softmax(
         f, g = f_new, g_new
         if converged:
             break
-    coef = w.reshape(d + 1, 3)
+    coef = w.reshape(d + 1, classes)
     return coef[:-1].astype(np.float32), coef[-1].astype(np.float32)

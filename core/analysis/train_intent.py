@@ -22,6 +22,7 @@ import numpy.typing as npt
 from core.analysis.evaluation import read_labelled_tsv, sentiment_scores
 from core.analysis.intent import ALIASES, WEIGHTS_PATH, IntentWeights, features
 from core.analysis.intent_rules import INTENTS, rule_intent
+from core.analysis.sentiment_fit import fit_softmax
 
 DATA = Path(__file__).parent / "data" / "intent"
 FloatArray = npt.NDArray[np.float32]
@@ -37,73 +38,6 @@ class Hyper:
     l2_signals: float = 100.0
 
 
-def fit_softmax(
-    x: FloatArray,
-    y: IntArray,
-    weight: npt.NDArray[np.float64],
-    l2: npt.NDArray[np.float64],
-    classes: int,
-) -> tuple[FloatArray, FloatArray]:
-    """Minimise weighted cross-entropy + 0.5 * sum(l2_j * w_j^2) by L-BFGS (numpy only).
-
-    Returns (coef of shape (d, classes), intercept); the intercept is not penalised.
-    """
-    n, d = x.shape
-    xb = np.hstack([x, np.ones((n, 1))]).astype(np.float64)
-    penalty = np.r_[l2, 0.0][:, None]
-    onehot = np.eye(classes)[y]
-    rows = np.arange(n)
-
-    def loss_grad(w: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
-        coef = w.reshape(d + 1, classes)
-        z = xb @ coef
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        total = e.sum(axis=1)
-        loss = -(weight * (z[rows, y] - np.log(total))).sum() + 0.5 * (penalty * coef**2).sum()
-        grad = xb.T @ ((e / total[:, None] - onehot) * weight[:, None]) + penalty * coef
-        return float(loss), grad.ravel()
-
-    w = np.zeros((d + 1) * classes)
-    f, g = loss_grad(w)
-    s_hist: list[npt.NDArray[np.float64]] = []
-    y_hist: list[npt.NDArray[np.float64]] = []
-    for _ in range(500):
-        q = g.copy()
-        alphas = []
-        for s, yv in zip(reversed(s_hist), reversed(y_hist), strict=True):
-            a = (s @ q) / (yv @ s)
-            alphas.append(a)
-            q -= a * yv
-        q *= (s_hist[-1] @ y_hist[-1]) / (y_hist[-1] @ y_hist[-1]) if s_hist else 1e-3
-        for s, yv, a in zip(s_hist, y_hist, reversed(alphas), strict=True):
-            q += s * (a - (yv @ q) / (yv @ s))
-        direction = -q
-        slope = g @ direction
-        if slope >= 0:
-            direction, slope = -g, -(g @ g)
-        step = 1.0
-        while True:
-            f_new, g_new = loss_grad(w + step * direction)
-            if f_new <= f + 1e-4 * step * slope or step < 1e-10:
-                break
-            step *= 0.5
-        s_k, y_k = step * direction, g_new - g
-        if s_k @ y_k > 1e-12:
-            s_hist.append(s_k)
-            y_hist.append(y_k)
-            if len(s_hist) > 10:
-                s_hist.pop(0)
-                y_hist.pop(0)
-        w += s_k
-        done = abs(f - f_new) < 1e-9 * max(abs(f), 1.0)
-        f, g = f_new, g_new
-        if done:
-            break
-    coef = w.reshape(d + 1, classes)
-    return coef[:-1].astype(np.float32), coef[-1].astype(np.float32)
-
-
 def fit(x: FloatArray, y: IntArray, hyper: Hyper) -> IntentWeights:
     """Fit on all columns (embedding first, then any rule signs), classes weighted equally."""
     mean = x.mean(axis=0)
@@ -113,7 +47,9 @@ def fit(x: FloatArray, y: IntArray, hyper: Hyper) -> IntentWeights:
     d = x.shape[1]
     embedded = min(d, EMBEDDING_DIM)
     l2 = np.r_[np.full(embedded, hyper.l2_embedding), np.full(d - embedded, hyper.l2_signals)]
-    coef, intercept = fit_softmax((x - mean) / scale, y, weight, l2, len(INTENTS))
+    coef, intercept = fit_softmax(
+        (x - mean) / scale, y, weight, l2, classes=len(INTENTS), max_iter=500
+    )
     return IntentWeights(coef, intercept, mean, scale, INTENTS, {"hyper": hyper.__dict__})
 
 

@@ -7,18 +7,6 @@ from collections.abc import Sequence
 
 from core.backlog.planning import BurnPoint
 
-_BARS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: Sequence[float | None]) -> str:
-    """One character per value, scaled to the largest; a gap (·) where there is no value."""
-    known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
-    return "".join(
-        "·" if v is None else _BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))]
-        for v in values
-    )
-
 
 def burndown_png(
     points: Sequence[BurnPoint],

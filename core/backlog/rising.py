@@ -16,7 +16,7 @@ from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.storage.backlog_evidence import count_rows, first_bucket
+from core.storage.backlog_evidence import count_rows, oldest_counted_hour
 
 WEEKS = tuple(dt.timedelta(weeks=w) for w in (1, 2, 3, 4))
 
@@ -130,7 +130,7 @@ async def window_figures(
     mentions are grouped into stories only from when the topic job began)."""
     earliest = start - max(shifts, default=dt.timedelta(0))
     rows = await count_rows(session=session, prefixes=prefixes, since=earliest, until=end)
-    first = await first_bucket(session=session)
+    first = await oldest_counted_hour(session=session)
     if history_from is not None and (first is None or history_from > first):
         first = history_from
     history_from = first

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from core.drafts.claims import unsupported_claims
 from core.drafts.limits import length, limit_for
+from core.url_policy import safe_url
 
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.IGNORECASE)
 # A bare domain such as evil.example or bit.ly/x: a dotted name ending in a TLD-like word,
@@ -91,6 +92,13 @@ def _host_allowed(host: str, allowed: list[str]) -> bool:
     return False
 
 
+def _offered_as_link(link: str) -> bool:
+    """Whether a link in a draft is one the renderers would offer (e-mail domains aside)."""
+    if "://" not in link and "@" in link:
+        return True
+    return safe_url(link if "://" in link else "http://" + link) is not None
+
+
 def links(text: str) -> list[tuple[str, str]]:
     """(link as written, host) for every URL, www. name, bare domain and e-mail domain."""
     out: list[tuple[str, str]] = []
@@ -146,7 +154,7 @@ def check_draft(
         values = (("length", str(size)), ("maximum", str(limit.maximum)), ("target", target))
         findings.append(Finding("too_long", "block", values))
     for link, host in dict.fromkeys(links(text)):
-        if not host or not _host_allowed(host, allowed_domains):
+        if not host or not _host_allowed(host, allowed_domains) or not _offered_as_link(link):
             findings.append(Finding("link", "warn", (("link", link), ("host", host or link))))
     for handle in dict.fromkeys(handles(text)):
         if handle.lower() in MASS_PINGS:

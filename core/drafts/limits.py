@@ -122,7 +122,3 @@ def length(text: str, target: str) -> int:
     if unit == "weighted":
         return x_length(text)
     return len(text)
-
-
-def fits(text: str, target: str) -> bool:
-    return length(text, target) <= limit_for(target).maximum

@@ -36,6 +36,7 @@ from core.drafts.story import story_of
 from core.drafts.writer import write_variants
 from core.models import Mention
 from core.models_drafts import Draft
+from core.people import People
 from core.ports import LLM, Publisher
 from core.reply import SYSTEM, Actor, Conversation
 from core.storage import audit
@@ -57,6 +58,8 @@ class Outcome:
     mention: Mention | None = None
     reason: str = ""
     findings: list[Finding] = field(default_factory=list)
+    # While more people must approve: how many have approved this version.
+    approvals: int = 0
 
 
 def subject(draft_id: int | None) -> str:
@@ -105,6 +108,7 @@ class DraftService:
         self.publishers = dict(publishers or {})
         self.clock = clock
         self.owner = owner
+        self.people = People(workspace.people)
 
     # ----- reading -------------------------------------------------------------------
 
@@ -138,7 +142,7 @@ class DraftService:
             rows, total = await store.list_drafts(
                 session=session,
                 states=states.PENDING if kind == "pending" else None,
-                requested_by=(actor.platform, actor.id) if kind == "mine" else None,
+                requested_by=self.people.accounts_of(actor) if kind == "mine" else None,
                 limit=limit,
             )
             out = [(d, await session.get(Mention, d.mention_id)) for d in rows]
@@ -280,7 +284,7 @@ class DraftService:
         draft, mention = await self.load(draft_id)
         if draft is None:
             return Outcome("not_found")
-        reason = refusal(actor, draft, self.workspace.approvers)
+        reason = refusal(actor, draft, self.workspace.approvers, self.people)
         if reason:
             return Outcome("refused", draft, mention, reason, self.findings(draft, mention))
         if draft.state not in states.OPEN:
@@ -289,6 +293,11 @@ class DraftService:
         if blocking(findings):
             return Outcome("blocked", draft, mention, findings=findings)
         now = self.clock()
+        if self.workspace.approvers.required > 1:
+            waiting = await self._count_approval(draft, version, actor, now)
+            if waiting is not None:
+                waiting.mention, waiting.findings = mention, findings
+                return waiting
         publisher = self.publishers.get(draft.target)
         async with session_scope(self.sessions) as session:
             won = await store.transition(
@@ -325,6 +334,41 @@ class DraftService:
             await self.publish(draft_id, actor=actor)
         return await self.outcome("approved", draft_id)
 
+    async def _count_approval(
+        self, draft: Draft, version: int | None, actor: Actor, now: dt.datetime
+    ) -> Outcome | None:
+        """Record the actor's person as approving this version; an Outcome while more people
+        must approve (or when this person approved it already), None once enough have."""
+        assert draft.id is not None
+        at = version if version is not None else draft.version
+        if at != draft.version:
+            return await self.outcome("stale", draft.id)
+        person = self.people.of(actor)
+        async with session_scope(self.sessions) as session:
+            added = await store.add_approval(
+                session=session,
+                draft_id=draft.id,
+                version=at,
+                person=person,
+                actor_id=actor.id,
+                actor_platform=actor.platform,
+                now=now,
+            )
+            people = await store.approving_people(session=session, draft_id=draft.id, version=at)
+            if added:
+                await audit.record(
+                    session=session,
+                    actor=actor,
+                    kind="draft.approval",
+                    subject=subject(draft.id),
+                    after=f"{len(people)}/{self.workspace.approvers.required}",
+                )
+        if not added:
+            return Outcome("refused", draft, reason="approved_already", approvals=len(people))
+        if len(people) < self.workspace.approvers.required:
+            return Outcome("approval_noted", draft, approvals=len(people))
+        return None
+
     async def _mark_ready(
         self, session: AsyncSession, draft: Draft, actor: Actor, now: dt.datetime
     ) -> None:
@@ -351,7 +395,7 @@ class DraftService:
         draft, mention = await self.load(draft_id)
         if draft is None:
             return Outcome("not_found")
-        if not may_reject(actor, draft, self.workspace.approvers):
+        if not may_reject(actor, draft, self.workspace.approvers, self.people):
             return Outcome("refused", draft, mention, "not_approver")
         if draft.state not in states.OPEN:
             return await self.outcome("closed", draft_id)
@@ -417,7 +461,7 @@ class DraftService:
         draft, mention = await self.load(draft_id)
         if draft is None:
             return Outcome("not_found")
-        if refusal(actor, draft, self.workspace.approvers) == "not_approver":
+        if refusal(actor, draft, self.workspace.approvers, self.people) == "not_approver":
             return Outcome("refused", draft, mention, "not_approver")
         if draft.state != states.APPROVED:
             return await self.outcome("closed", draft_id)

@@ -22,7 +22,6 @@ STATES: Final = (PROPOSED, EDITED, APPROVED, PUBLISHED, REJECTED, READY_TO_POST,
 OPEN: Final = (PROPOSED, EDITED)
 # Waiting for something: a decision, the platform, or a person to post it by hand.
 PENDING: Final = (PROPOSED, EDITED, APPROVED, READY_TO_POST)
-FINAL: Final = (PUBLISHED, REJECTED, POSTED)
 
 MOVES: Final[dict[str, tuple[str, ...]]] = {
     PROPOSED: (EDITED, APPROVED, REJECTED),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.models_trends import Topic
+from core.models_stories import Topic
 from core.storage.topics import topics_of
 
 

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.backlog.rising import WEEKS, compare
 from core.storage import counts
-from core.storage.backlog_evidence import first_bucket
+from core.storage.backlog_evidence import oldest_counted_hour
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Volume:
 async def volume_vs_usual(*, session: AsyncSession, since: dt.datetime, now: dt.datetime) -> Volume:
     """All mentions in [since, now) with their sentiment, and the usual for those hours."""
     rows = await counts.series(session=session, keys=["all"], since=since - WEEKS[-1], until=now)
-    history = await first_bucket(session=session)
+    history = await oldest_counted_hour(session=session)
     fig = compare(rows, start=since, end=now, shifts=WEEKS, history_from=history, blocks=1)
     got = fig.get("all")
     if got is None:

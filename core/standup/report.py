@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -53,7 +53,9 @@ def _refs(items: list[BacklogItem]) -> list[ItemRef]:
     return [ItemRef(i.id or 0, i.title) for i in items]
 
 
-async def _sprint(session: AsyncSession, now: dt.datetime) -> tuple[SprintSummary | None, list]:
+async def _sprint(
+    session: AsyncSession, now: dt.datetime
+) -> tuple[SprintSummary | None, list[BacklogItem]]:
     sprint = await store.active_sprint(session=session)
     if sprint is None:
         return None, []
@@ -91,8 +93,15 @@ async def build(session: AsyncSession, *, since: dt.datetime, now: dt.datetime) 
         session,
         topic_keys=[
             k for e in data.events for k in (e.key, *e.related, *(c.key for c in e.companions))
-        ],
+        ]
+        + [s.key for s in signals],
     )
+    # An alert's title is the story's name when it fired ("#92" for a story not yet named
+    # then, or a name since renamed): a story is told by its name now.
+    signals = [
+        replace(s, topic=data.names.of(s.key)) if s.key.startswith("topic:") else s for s in signals
+    ]
+    data.signals = signals
     data.hints = focus(
         volume=volume,
         signals=signals,

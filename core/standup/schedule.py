@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
+from config.workspace import Schedules
 from core.clock import parse_iso
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -179,6 +180,18 @@ def schedule_for(
         weekdays=tuple(d for d in WEEKDAYS if d in days),
         holidays=frozenset(holidays),
         grace=dt.timedelta(minutes=grace_minutes),
+    )
+
+
+def channel_schedule(settings: dict[str, Any], schedules: Schedules) -> StandupSchedule:
+    """A channel's schedule: its settings over the workspace's `schedules` defaults."""
+    return schedule_for(
+        settings,
+        default_at=schedules.standup.at,
+        default_zone=schedules.timezone,
+        default_weekdays=schedules.standup.weekdays,
+        holidays=schedules.holidays,
+        grace_minutes=schedules.standup.grace_minutes,
     )
 
 

@@ -29,6 +29,7 @@ class Signal:
     ratio: float | None = None
     at: dt.datetime | None = None
     detail: str = ""  # an alert's kind: burst | climb | drop
+    key: str = ""  # the count key (a story's `topic:<id>` is named when the standup is told)
 
 
 async def alerts_since(
@@ -56,7 +57,9 @@ async def alerts_since(
         if row.key in out or len(out) >= MAX_SIGNALS:
             continue
         ratio = row.observed / row.expected if row.expected else None
-        out[row.key] = Signal("alert", row.title, int(row.observed), ratio, row.fired_at, row.kind)
+        out[row.key] = Signal(
+            "alert", row.title, int(row.observed), ratio, row.fired_at, row.kind, row.key
+        )
     return list(out.values())
 
 

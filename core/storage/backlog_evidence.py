@@ -1,5 +1,6 @@
-"""The evidence behind backlog suggestions and standups: mentions by count key or id, and
-hourly counts as plain rows (keyword-only queries that take the session).
+"""The evidence behind backlog suggestions and standups: mentions by id and hourly counts
+as plain rows (keyword-only queries that take the session). The mentions behind a count key
+are core.storage.trends.mentions_for_key, the one evidence query.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import HourlyCount, Mention
-from core.pipeline import TERM_SEP
 
 
 class CountRow(NamedTuple):
@@ -39,32 +39,6 @@ async def count_rows(
     return [CountRow(*row) for row in (await session.execute(stmt)).all()]
 
 
-async def mentions_for_key(
-    *,
-    session: AsyncSession,
-    key: str,
-    since: dt.datetime,
-    until: dt.datetime,
-    limit: int = 5,
-) -> list[Mention]:
-    """The widest-reaching mentions behind a count key (`term:…` or `tag:…`) in a window."""
-    kind, _, value = key.partition(":")
-    stmt = select(Mention).where(
-        col(Mention.published_at) >= since,
-        col(Mention.published_at) < until,
-        col(Mention.dup_of).is_(None),
-    )
-    if kind == "term":
-        haystack = TERM_SEP + col(Mention.matched_terms) + TERM_SEP
-        stmt = stmt.where(haystack.contains(f"{TERM_SEP}{value}{TERM_SEP}"))
-    elif kind == "tag":
-        stmt = stmt.where((" " + col(Mention.hashtags) + " ").contains(f" {value} "))
-    else:
-        return []
-    stmt = stmt.order_by(col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
-    return list((await session.execute(stmt)).scalars().all())
-
-
 async def mentions_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> list[Mention]:
     if not ids:
         return []
@@ -73,6 +47,7 @@ async def mentions_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> list[
     return [by_id[i] for i in ids if i in by_id]
 
 
-async def first_bucket(*, session: AsyncSession) -> dt.datetime | None:
-    """The oldest hour with counts: how far back a baseline can look."""
+async def oldest_counted_hour(*, session: AsyncSession) -> dt.datetime | None:
+    """The oldest hour with a count under any key: how far back a baseline can look
+    (compare core.storage.trends.listening_since, the oldest hour of the `all` key)."""
     return (await session.execute(select(func.min(col(HourlyCount.bucket))))).scalar_one_or_none()

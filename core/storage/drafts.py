@@ -11,14 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.db import after_commit
 from core.metrics import DRAFTS
 from core.models import Mention
-from core.models_drafts import Draft
+from core.models_drafts import Draft, DraftApproval
 from core.storage.dialect import insert_for, rowcount
 
 LIST_LIMIT = 20
@@ -88,6 +88,43 @@ async def transition(
     if moved:
         _count_on_commit(session, to_state)
     return moved
+
+
+async def add_approval(
+    *,
+    session: AsyncSession,
+    draft_id: int,
+    version: int,
+    person: str,
+    actor_id: str,
+    actor_platform: str,
+    now: dt.datetime,
+) -> bool:
+    """Record a person's approval of a draft's version; False if they approved it already
+    (from this account or another of theirs)."""
+    stmt = (
+        insert_for(session, DraftApproval)
+        .values(
+            draft_id=draft_id,
+            version=version,
+            person=person[:255],
+            actor_id=actor_id[:255],
+            actor_platform=actor_platform[:16],
+            at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["draft_id", "version", "person"])
+    )
+    return rowcount(await session.execute(stmt)) == 1
+
+
+async def approving_people(*, session: AsyncSession, draft_id: int, version: int) -> list[str]:
+    """The people who approved this version of the draft, in the order they did."""
+    stmt = (
+        select(col(DraftApproval.person))
+        .where(col(DraftApproval.draft_id) == draft_id, col(DraftApproval.version) == version)
+        .order_by(col(DraftApproval.id))
+    )
+    return list((await session.execute(stmt)).scalars().all())
 
 
 async def claim_publish(
@@ -176,17 +213,25 @@ async def list_drafts(
     *,
     session: AsyncSession,
     states: Sequence[str] | None = None,
-    requested_by: tuple[str, str] | None = None,
+    requested_by: Sequence[tuple[str, str]] | None = None,
     limit: int = LIST_LIMIT,
 ) -> tuple[list[Draft], int]:
-    """Newest first, filtered by state and/or requester (platform, id); and the total."""
+    """Newest first, filtered by state and/or requester (any of the (platform, id) accounts
+    of one person); and the total."""
 
     conditions: list[ColumnElement[bool]] = []
     if states is not None:
         conditions.append(col(Draft.state).in_(list(states)))
     if requested_by is not None:
-        conditions.append(col(Draft.requested_by_platform) == requested_by[0])
-        conditions.append(col(Draft.requested_by) == requested_by[1])
+        conditions.append(
+            or_(
+                false(),
+                *(
+                    and_(col(Draft.requested_by_platform) == p, col(Draft.requested_by) == i)
+                    for p, i in requested_by
+                ),
+            )
+        )
     stmt = select(Draft).where(*conditions).order_by(col(Draft.id).desc()).limit(limit)
     rows = list((await session.execute(stmt)).scalars().all())
     total_stmt = select(func.count()).select_from(Draft).where(*conditions)

@@ -40,7 +40,7 @@ MENTION_COLUMNS = (
 )
 
 
-def mention_statement(session: AsyncSession, flt: MentionFilter) -> Select | None:
+def mention_statement(session: AsyncSession, flt: MentionFilter) -> Select[*tuple[Any, ...]] | None:
     """The search of `mentions` as one statement over every match, newest first; None when
     the query has no word to search for."""
     stmt = select(*MENTION_COLUMNS)
@@ -75,7 +75,7 @@ def mention_statement(session: AsyncSession, flt: MentionFilter) -> Select | Non
 
 
 async def stream_rows(
-    *, session: AsyncSession, stmt: Select, limit: int, chunk: int = CHUNK
+    *, session: AsyncSession, stmt: Select[*tuple[Any, ...]], limit: int, chunk: int = CHUNK
 ) -> AsyncIterator[Sequence[Any]]:
     """The statement's rows (at most `limit`), `chunk` at a time, from a server-side cursor."""
     result = await session.stream(stmt.limit(limit).execution_options(yield_per=chunk))
@@ -83,7 +83,7 @@ async def stream_rows(
         yield rows
 
 
-def backlog_statement(*, states: Sequence[str], owner: str | None) -> Select:
+def backlog_statement(*, states: Sequence[str], owner: str | None) -> Select[*tuple[Any, ...]]:
     """The backlog's items in `states` (and of `owner`), highest ICE score first."""
     from sqlalchemy import func
 

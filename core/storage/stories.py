@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import col
@@ -18,12 +18,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.ingest_rows import TERM_SEP
 from core.models import HourlyCount, Mention
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 
 
 def story_of() -> ColumnElement[int]:
     """The story (root topic id) of a topic row, as an SQL expression."""
     return func.coalesce(col(Topic.story_id), col(Topic.id))
+
+
+# Any select statement, whatever its columns.
+_Stmt = TypeVar("_Stmt", bound="Select[*tuple[Any, ...]]")
 
 
 def topic_ids(root: int) -> Select[Any]:
@@ -47,38 +51,38 @@ class Figures:
     places: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
 
+def _in_stories(
+    stmt: _Stmt,
+    since: dt.datetime,
+    until: dt.datetime,
+    *clauses: ColumnElement[bool],
+    mentions: bool = True,
+) -> _Stmt:
+    """`stmt` over the topic assignments in [since, until), joined with their topics (and,
+    with `mentions`, their mentions), restricted by `clauses`."""
+    stmt = stmt.select_from(MentionTopic).join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
+    if mentions:
+        stmt = stmt.join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
+    return stmt.where(
+        col(MentionTopic.published_at) >= since, col(MentionTopic.published_at) < until, *clauses
+    )
+
+
 async def figures(
     *, session: AsyncSession, since: dt.datetime, until: dt.datetime
 ) -> dict[int, Figures]:
     """Every story with mentions in [since, until): its figures, by root id."""
-    root = story_of()
-    stmt = (
-        select(
-            root,
-            col(Mention.intent),
-            col(Mention.sentiment),
-            col(Mention.source),
-            col(Mention.source_type),
-            col(Mention.language),
-            func.count(),
-            func.coalesce(func.sum(col(Mention.reach)), 0),
-        )
-        .select_from(MentionTopic)
-        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
-        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
-        .where(
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-        )
-        .group_by(
-            root,
-            col(Mention.intent),
-            col(Mention.sentiment),
-            col(Mention.source),
-            col(Mention.source_type),
-            col(Mention.language),
-        )
+    keys = (
+        story_of(),
+        col(Mention.intent),
+        col(Mention.sentiment),
+        col(Mention.source),
+        col(Mention.source_type),
+        col(Mention.language),
     )
+    stmt = _in_stories(
+        select(*keys, func.count(), func.coalesce(func.sum(col(Mention.reach)), 0)), since, until
+    ).group_by(*keys)
     out: dict[int, Figures] = {}
     rows = (await session.execute(stmt)).all()
     for story, intent, sentiment, source, kind, lang, n, reach in rows:
@@ -97,16 +101,7 @@ async def figures(
 async def sizes(*, session: AsyncSession, since: dt.datetime, until: dt.datetime) -> dict[int, int]:
     """Mentions per story in [since, until) (the period before, for a comparison)."""
     root = story_of()
-    stmt = (
-        select(root, func.count())
-        .select_from(MentionTopic)
-        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
-        .where(
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-        )
-        .group_by(root)
-    )
+    stmt = _in_stories(select(root, func.count()), since, until, mentions=False).group_by(root)
     return {int(r): int(n) for r, n in (await session.execute(stmt)).all()}
 
 
@@ -143,21 +138,9 @@ async def candidates(
 ) -> list[Mention]:
     """A story's mentions in a window, originals before reposts and copies, widest reach
     first, optionally of one language and intent: where a representative is chosen."""
-    stmt = (
-        select(Mention)
-        .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
-        .where(
-            col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-        )
+    stmt = _members(
+        select(Mention), root, since, until, intent=intent, limit=limit, language=language
     )
-    if language:
-        stmt = stmt.where(col(Mention.language) == language)
-    if intent:
-        stmt = stmt.where(col(Mention.intent) == intent)
-    copy = col(Mention.dup_of).is_not(None)
-    stmt = stmt.order_by(copy, col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
     return list((await session.execute(stmt)).scalars().all())
 
 
@@ -172,20 +155,34 @@ async def member_ids(
 ) -> list[int]:
     """Ids of a story's mentions in a window, originals first, widest reach first (the
     evidence to keep)."""
-    stmt = (
-        select(col(Mention.id))
-        .join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id))
-        .where(
-            col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-        )
+    stmt = _members(select(col(Mention.id)), root, since, until, intent=intent, limit=limit)
+    return [int(i) for i in (await session.execute(stmt)).scalars().all()]
+
+
+def _members(
+    stmt: Select[Any],
+    root: int,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    intent: str | None,
+    limit: int,
+    language: str | None = None,
+) -> Select[Any]:
+    """`stmt` over a story's mentions in [since, until), optionally of one intent and
+    language: originals
+    before reposts and copies, widest reach first, at most `limit`."""
+    stmt = stmt.join(MentionTopic, col(MentionTopic.mention_id) == col(Mention.id)).where(
+        col(MentionTopic.topic_id).in_(topic_ids(root).scalar_subquery()),
+        col(MentionTopic.published_at) >= since,
+        col(MentionTopic.published_at) < until,
     )
+    if language:
+        stmt = stmt.where(col(Mention.language) == language)
     if intent:
         stmt = stmt.where(col(Mention.intent) == intent)
     copy = col(Mention.dup_of).is_not(None)
-    stmt = stmt.order_by(copy, col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
-    return [int(i) for i in (await session.execute(stmt)).scalars().all()]
+    return stmt.order_by(copy, col(Mention.reach).desc(), col(Mention.id).desc()).limit(limit)
 
 
 async def entities(
@@ -194,16 +191,7 @@ async def entities(
     """Per story, how many of its mentions in [since, until) name each watched entity
     (canonical names): whose story it is, ours or a competitor's."""
     root = story_of()
-    stmt = (
-        select(root, col(Mention.matched_terms))
-        .select_from(MentionTopic)
-        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
-        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
-        .where(
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-        )
-    )
+    stmt = _in_stories(select(root, col(Mention.matched_terms)), since, until)
     out: dict[int, Counter[str]] = {}
     for story, terms in (await session.execute(stmt)).all():
         names = out.setdefault(int(story), Counter())
@@ -225,18 +213,7 @@ async def stories_of_key(
     else:
         return Counter()
     root = story_of()
-    stmt = (
-        select(root, func.count())
-        .select_from(MentionTopic)
-        .join(Topic, col(Topic.id) == col(MentionTopic.topic_id))
-        .join(Mention, col(Mention.id) == col(MentionTopic.mention_id))
-        .where(
-            col(MentionTopic.published_at) >= since,
-            col(MentionTopic.published_at) < until,
-            clause,
-        )
-        .group_by(root)
-    )
+    stmt = _in_stories(select(root, func.count()), since, until, clause).group_by(root)
     return Counter({int(r): int(n) for r, n in (await session.execute(stmt)).all()})
 
 

@@ -11,7 +11,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import HourlyCount, Mention
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 from core.storage.counts import add_counts, tally
 from core.storage.dialect import insert_for, rowcount
 

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.ingest_rows import TERM_SEP, count_keys
 from core.models import HourlyCount, Mention
 from core.models_drafts import Draft
-from core.models_trends import MentionTopic
+from core.models_stories import MentionTopic
 from core.storage.stories import topic_ids as story_topic_ids
 
 VOICE_INTENTS = ("question", "complaint")
@@ -158,7 +158,7 @@ async def active_keys(
     return {str(k): int(v) for k, v in (await session.execute(stmt)).all()}
 
 
-async def first_bucket(*, session: AsyncSession) -> dt.datetime | None:
+async def listening_since(*, session: AsyncSession) -> dt.datetime | None:
     """The oldest counted hour: when listening began (the start of every key's history)."""
     stmt = select(col(HourlyCount.bucket)).where(col(HourlyCount.key) == "all")
     stmt = stmt.order_by(col(HourlyCount.bucket)).limit(1)
@@ -191,14 +191,18 @@ def _key_filter(key: str) -> object | None:
     return None
 
 
-def _key_mentions(key: str, since: dt.datetime, until: dt.datetime) -> Any:
+def _key_mentions(
+    key: str, since: dt.datetime, until: dt.datetime, *, duplicates: bool = False
+) -> Any:
     """The WHERE clauses of the mentions behind a count key in [since, until) (near-
-    duplicates left out); None for a key no mention can be found by."""
+    duplicates left out unless `duplicates`: the hourly counts include them); None for a key
+    no mention can be found by."""
     where: list[Any] = [
         col(Mention.published_at) >= since,
         col(Mention.published_at) < until,
-        col(Mention.dup_of).is_(None),
     ]
+    if not duplicates:
+        where.append(col(Mention.dup_of).is_(None))
     kind, _, value = key.partition(":")
     if kind == "topic":
         if not value.isdigit():
@@ -251,13 +255,15 @@ async def mentions_for_key(
     until: dt.datetime,
     limit: int = 3,
     newest: bool = False,
+    duplicates: bool = False,
 ) -> list[Mention]:
-    """Mentions behind a count key in [since, until), near-duplicates left out.
+    """Mentions behind a count key in [since, until), near-duplicates left out unless
+    `duplicates` (then they are the very mentions the hourly counts of the key count).
 
     Widest reach first, or newest first with `newest` (which stops early on a long window).
     Topic keys (`topic:<id>`) read the topic assignments.
     """
-    where = _key_mentions(key, since, until)
+    where = _key_mentions(key, since, until, duplicates=duplicates)
     if where is None:
         return []
     stmt = select(Mention).where(*where)

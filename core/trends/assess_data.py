@@ -140,7 +140,12 @@ async def gather(
         keys=[*(f"term:{c}" for c in rivals), *(f"term:{c}" for c in names.ours()), "all"],
     )
     mentions = vol.mentions
-    voices = [m for m in mentions if m.intent in store.VOICE_INTENTS and m.id is not None]
+    # A repost is counted (it is part of the volume) but is no thread of its own to answer.
+    voices = [
+        m
+        for m in mentions
+        if m.intent in store.VOICE_INTENTS and m.id is not None and m.dup_of is None
+    ]
     drafted = await draft_store.drafted_mentions(
         session=session, mention_ids=[m.id for m in voices if m.id is not None]
     )
@@ -158,6 +163,7 @@ async def gather(
         n=vol.n,
         sample=len(mentions),
         capped=vol.capped,
+        searched=subject.key is None,
         share_all=vol.n / every.n if (every := totals.get("all", store.Totals())).n else None,
         reach=vol.reach,
         prev_n=vol.prev_n if span.comparable else None,

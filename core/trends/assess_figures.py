@@ -56,6 +56,7 @@ class Figures:
     n: int
     sample: int
     capped: bool
+    searched: bool = False  # found by full-text search (else counted under a key)
     share_all: float | None = None
     reach: int = 0
     # The period before, when listening covered it (else None: nothing to compare).

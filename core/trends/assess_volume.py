@@ -44,7 +44,7 @@ async def window(session: AsyncSession, now: dt.datetime, days: int) -> Window:
     """The last `days` days up to the current hour, or since listening began."""
     end = floor_hour(now) + HOUR
     start = end - dt.timedelta(days=days)
-    first = await store.first_bucket(session=session)
+    first = await store.listening_since(session=session)
     if first is not None and first > start:
         return Window(first, end, first, False)
     return Window(start, end, first, first is not None and first <= start - (end - start))
@@ -95,14 +95,22 @@ async def counted_volume(
             session=session, start=span.start - length, mid=span.start, end=span.end, keys=[key]
         )
     ).get(key, store.Totals())
+    # Reposts and near-duplicates included: the shares are then of the very mentions the
+    # counts count (595 counted against 488 read was one answer contradicting itself).
     mentions = await store.mentions_for_key(
-        session=session, key=key, since=span.start, until=span.end, limit=sample, newest=True
+        session=session,
+        key=key,
+        since=span.start,
+        until=span.end,
+        limit=sample,
+        newest=True,
+        duplicates=True,
     )
     hours = (await store.hours(session=session, keys=[key], since=span.start, until=span.end))[key]
     volume = Volume(
         mentions,
         own.n,
-        False,
+        own.n > len(mentions),
         own.prev_n,
         own.reach,
         _net(own.pos, own.neg, own.n),
@@ -123,7 +131,7 @@ async def counted_volume(
     # its first mention; a watch term only since someone added it (no "first mention").
     if key.startswith("tag:") and not own.prev_n:
         first = next((h.bucket for h in hours if h.n), None)
-        listening = await store.first_bucket(session=session)
+        listening = await store.listening_since(session=session)
         if first is not None and listening is not None and first - listening >= SILENCE:
             volume.first_seen = first
     return volume
@@ -170,7 +178,7 @@ async def searched_volume(
         volume.prev_week = sum(
             1 for m in mentions if span.end - 2 * WEEK <= m.published_at < span.end - WEEK
         )
-    listening = await store.first_bucket(session=session)
+    listening = await store.listening_since(session=session)
     if oldest is not None and not more and listening is not None and oldest - listening >= SILENCE:
         earlier, _ = await search_mentions(
             session=session, flt=MentionFilter(query=query, until=span.start), limit=50

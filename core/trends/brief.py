@@ -131,7 +131,7 @@ async def gather(
     raw = totals = await store.window_totals(
         session=session, start=period.prev_start, mid=period.start, end=period.end
     )
-    first = await store.first_bucket(session=session)
+    first = await store.listening_since(session=session)
     # Listening that began within the period before leaves it part-empty: "usually silent"
     # would be wrong, so nothing is compared (no movers, no shifts, no change).
     began = first if first is not None and first > period.prev_start else None

@@ -11,7 +11,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_BARS = "▁▂▃▄▅▆▇█"
+from core.format import sparkline
+
 # RGB tuples, not "#rrggbb": matplotlib parses colour strings on every use, which costs
 # more than drawing this chart's lines.
 VOLUME = (0.298, 0.431, 0.961)
@@ -28,12 +29,6 @@ class ChartText:
     volume: str
     negative: str
     positive: str
-
-
-def sparkline(values: Sequence[float]) -> str:
-    """One block character per value, scaled to the largest."""
-    top = max(values, default=0) or 1
-    return "".join(_BARS[min(len(_BARS) - 1, round(v / top * (len(_BARS) - 1)))] for v in values)
 
 
 def text_chart(

@@ -108,7 +108,7 @@ async def scan(
     if not keys:
         return []
     current = floor_hour(now)
-    start = history_start(current, config, await store.first_bucket(session=session))
+    start = history_start(current, config, await store.listening_since(session=session))
     size = int((current - start) / HOUR) + 1
     matrix = await counts.hourly_matrix(session=session, keys=keys, since=start, hours=size)
     histories = {key: matrix[i] for i, key in enumerate(keys)}

@@ -198,6 +198,7 @@ def figures(t: Translator, names: Names, event: Event) -> str:
 def sentence(t: Translator, names: Names, event: Event, zone: str, *, hours: bool = False) -> str:
     """The whole event in one line: when, how many against the usual, mood and intent,
     what moved with it, and what ran beside it."""
+    names = names.localized(t.locale)
     details = [d for d in (mood(t, event), wants(t, event)) if d]
     text = t(
         "trends.event.line",
@@ -206,10 +207,28 @@ def sentence(t: Translator, names: Names, event: Event, zone: str, *, hours: boo
     )
     if details:
         text += "; " + ", ".join(details)
-    also = [name(t, names, k) for k in event.related if not k.startswith("intent:")]
+    also = related(names, event)
     if also:
         text += " " + t("trends.event.also", names=", ".join(also[:MAX_RELATED]))
-    if event.companions:
-        beside = [figures(t, names, c) for c in event.companions]
+    seen = names.spellings(event.key)
+    beside = [figures(t, names, c) for c in event.companions if not names.spellings(c.key) & seen]
+    if beside:
         text += ". " + t("trends.event.meanwhile", list="; ".join(beside))
     return text + "."
+
+
+def related(names: Names, event: Event) -> list[str]:
+    """The names that moved with an event, each once: never the event's own name (its story
+    under the same label, the same word in the other language or as a hashtag), the brand,
+    or an intent (the mood and intent figures tell those)."""
+    seen = names.spellings(event.key)
+    out = []
+    for key in event.related:
+        if key.startswith("intent:") or names.is_brand(key):
+            continue
+        spelled = names.spellings(key)
+        if spelled & seen:
+            continue
+        seen |= spelled
+        out.append(names.of(key))
+    return out

@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.analysis.events import Episode, EventConfig, find_all
 from core.storage import counts as count_store
 from core.storage import trends as store
+from core.storage import watch
 from core.storage.trends import Brief, Totals
 from core.text import fold
 from core.trends.period import HOUR, floor_hour
@@ -166,7 +167,7 @@ async def episodes(
 ) -> list[Part]:
     """Every episode of the keys that reaches into [since, until)."""
     config = config or EventConfig()
-    first = await store.first_bucket(session=session)
+    first = await store.listening_since(session=session)
     if first is None or not keys:
         return []
     read = max(first, floor_hour(since) - LEAD)
@@ -255,7 +256,27 @@ def _alike(a: Event, b: Event) -> bool:
     )
 
 
-async def stories(session: AsyncSession, parts: list[Part], *, sample: int = SAMPLE) -> list[Event]:
+def _lead(parts: Sequence[Part], head: int, members: Sequence[int], broad: frozenset[str]) -> int:
+    """Who tells a story: of its term, hashtag and topic parts that are not a brand,
+    product or competitor name (those ride along with every story), the one with the most
+    posts — "283 posts about delivery", not the 20 under its hashtag. The head when none."""
+    pool = [
+        i
+        for i in (head, *members)
+        if not parts[i].key.startswith("intent:") and parts[i].key not in broad
+    ]
+    if not pool:
+        return head
+    return max(pool, key=lambda i: (parts[i].episode.observed, i == head))
+
+
+async def stories(
+    session: AsyncSession,
+    parts: list[Part],
+    *,
+    sample: int = SAMPLE,
+    broad: frozenset[str] = frozenset(),
+) -> list[Event]:
     """Parts told as stories.
 
     A part joins the story whose headline it overlaps in time and shares at least half of
@@ -302,7 +323,9 @@ async def stories(session: AsyncSession, parts: list[Part], *, sample: int = SAM
         else:
             members[best].append(i)
     out = []
-    for h in heads:
+    for first in heads:
+        h = _lead(parts, first, members[first], broad)
+        group = [first, *members[first]]
         head = parts[h]
         mentions = await briefs(h)
         ep = head.episode
@@ -324,25 +347,45 @@ async def stories(session: AsyncSession, parts: list[Part], *, sample: int = SAM
                 intents=Counter(m.intent for m in mentions if m.intent),
                 sampled=len(mentions),
                 related=list(
-                    dict.fromkeys(parts[m].key for m in members[h] if parts[m].key != head.key)
+                    dict.fromkeys(parts[m].key for m in group if parts[m].key != head.key)
                 ),
             )
         )
-    return _pair(out)
+    return _pair(out, broad)
 
 
-def _pair(events: list[Event]) -> list[Event]:
-    """Stories at the same time that look alike (`_alike`): the weaker becomes a companion
-    of the stronger, each keeping its own figures."""
+def _pair(events: list[Event], broad: frozenset[str] = frozenset()) -> list[Event]:
+    """Stories at the same time that look alike (`_alike`): the smaller becomes a companion
+    of the larger, each keeping its own figures."""
     kept: list[Event] = []
-    # Terms, hashtags and topics host before intents (they say what the talk is about).
-    for event in sorted(events, key=lambda e: (e.key.startswith("intent:"), -e.score, e.key)):
+    # Terms, hashtags and topics host before the brand's or a competitor's name and before
+    # intents (they say what the talk is about), the one with the most posts first: the
+    # story of 196 posts about deliveries tells it, not the 73 of its English term.
+    for event in sorted(
+        events,
+        key=lambda e: (e.key.startswith("intent:"), e.key in broad, -e.observed, -e.score, e.key),
+    ):
         host = next((k for k in kept if _alike(k, event)), None)
         if host is None:
             kept.append(event)
         else:
             host.companions.append(event)
     return kept
+
+
+def _bare_intent(key: str) -> bool:
+    """`intent:praise` (all praise), not `intent:complaint|lumora brew`."""
+    return key.startswith("intent:") and "|" not in key
+
+
+async def _entity_keys(session: AsyncSession) -> frozenset[str]:
+    """The count keys of the brand, its products and the competitors."""
+    rows = await watch.list_terms(session=session)
+    return frozenset(
+        f"term:{row.canonical or row.normalized}"
+        for row in rows
+        if row.kind in ("brand", "product", "competitor")
+    )
 
 
 async def find_events(
@@ -366,6 +409,12 @@ async def find_events(
         )
     keys = candidates(totals)
     parts = await episodes(session, since=since, until=until, now=now, keys=keys, config=config)
-    found = await stories(session, parts)
+    found = await stories(session, parts, broad=await _entity_keys(session))
+    # "67 praising posts, about 7× the usual" says how people talked, not about what: an
+    # intent without a word of its own is the sum of the stories it ran through (they are
+    # told), so it is no event of its own.
+    found = [e for e in found if not _bare_intent(e.key)]
+    for e in found:
+        e.companions = [c for c in e.companions if not _bare_intent(c.key)]
     found.sort(key=lambda e: (-abs(e.z), -e.score, e.start, e.key))
     return found

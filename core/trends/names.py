@@ -8,12 +8,13 @@ as the hashtag, `topic:7` as the name of the story topic 7 tells, in the channel
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.storage import watch
-from core.trends.stories import story_labels
+from core.text import fold
+from core.trends.stories import story_labels, story_names
 
 OURS = ("brand", "product")
 
@@ -25,6 +26,16 @@ class Names:
     terms: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     topics: dict[int, str] = field(default_factory=dict)
+    # Each loaded story's name per language ("de", "en"): see `localized`, `spellings`.
+    aliases: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def localized(self, locale: str) -> Names:
+        """The same names with the stories named in `locale` (the channel's language)."""
+        topics = dict(self.topics)
+        for ident, labels in self.aliases.items():
+            if locale in labels:
+                topics[ident] = labels[locale]
+        return replace(self, topics=topics)
 
     def of(self, key: str) -> str:
         kind, _, value = key.partition(":")
@@ -33,6 +44,20 @@ class Names:
         if kind == "topic" and value.isdigit():
             return self.topics.get(int(value), value)
         return value or key
+
+    def spellings(self, key: str) -> set[str]:
+        """What a key is called, folded, in every language: a story's names in German and
+        English, a term's name, a hashtag with and without its #."""
+        kind, _, value = key.partition(":")
+        out = {fold(self.of(key))}
+        if kind == "topic" and value.isdigit():
+            out |= {fold(n) for n in self.aliases.get(int(value), {}).values()}
+        return out | {s.lstrip("#") for s in out}
+
+    def is_brand(self, key: str) -> bool:
+        """Whether a key is the brand's own name (it rides along with every story)."""
+        kind, _, value = key.partition(":")
+        return kind == "term" and self.kinds.get(value) == "brand"
 
     def ours(self) -> list[str]:
         """Canonical names of the brand and its products."""
@@ -58,4 +83,7 @@ async def load_names(
     keys = [k for k in topic_keys if k.partition(":")[2].isdigit()]
     if keys:
         names.topics = await story_labels(session, keys, locale=locale or "")
+        names.aliases = await story_names(session, keys)
+        if locale:
+            names = names.localized(locale)
     return names

@@ -115,14 +115,21 @@ def _phrases(toks: Sequence[Token | None], names: NameIndex) -> dict[str, _Found
     for i, first in enumerate(toks):
         if first is None or not first.content or named[i]:
             continue
+        if first.folded in WEAK:
+            continue  # "erstes Herz", "great upgrade": the thing is the name
         if first.surface.startswith("#"):
             found.setdefault(first.stem, _Found(first.surface, False, True))
             continue
-        before = toks[i - 1] if i else None
+        # "the new savings pots": a praise or order word between the article and the
+        # phrase still leaves it after the article.
+        b = i - 1
+        while b >= 0 and (tok_b := toks[b]) is not None and tok_b.folded in WEAK:
+            b -= 1
+        before = toks[b] if b >= 0 else None
         # After a name, a noun ("the Velora City battery") rather than a verb in the third
         # person ("the Lumora Brew keeps …", "… beats …").
         verb = first.folded.endswith("s") and not first.folded.endswith("ss")
-        det = before is not None and (before.folded in DETERMINERS or (named[i - 1] and not verb))
+        det = before is not None and (before.folded in DETERMINERS or (named[b] and not verb))
         span: list[Token] = []
         for j in range(i, min(i + MAX_WORDS, len(toks))):
             tok = toks[j]
@@ -151,9 +158,11 @@ def key_phrase(
     *,
     vocab: Vocabulary,
     names: Collection[str] | NameIndex = (),
+    relaxed: bool = False,
 ) -> Phrase | None:
     """The phrase most typical of `members` (texts in one language) against the background
-    `vocab`; None when no phrase is shared enough.
+    `vocab`; None when no phrase is shared enough. `relaxed`: a lone word that is no noun
+    may name the story too ("descale" rather than a whole post as its name).
 
     Score: coverage² × log inverse document frequency (capped at `RARE`). Coverage counts
     twice because a name must describe most of the story; the rarity keeps "heute" or a
@@ -224,7 +233,7 @@ def key_phrase(
     nouns = [k for k in eligible if noun(k) and counts[k] / n >= NOUN_COVERAGE]
     pool = nouns or eligible
     best = min(pool, key=lambda k: (-score(k), k.count(" "), k))
-    if not nouns and " " not in best:
+    if not nouns and " " not in best and not relaxed:
         return None  # a lone verb or adjective ("Lohnt", "necessary") names nothing
     # A phrase one word longer containing the best one, used by nearly as many, says more.
     longer = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Mention
-from core.models_trends import Topic
+from core.models_stories import Topic
 from core.storage import stories as store
 from core.text import fold
 
@@ -56,6 +56,17 @@ async def story_labels(
     ids = [i for k in keys if (i := topic_id(k)) is not None]
     found = await store.roots(session=session, ids=ids)
     return {i: label_in(root, locale) for i, root in found.items()}
+
+
+async def story_names(
+    session: AsyncSession, keys: Iterable[str | int]
+) -> dict[int, dict[str, str]]:
+    """Each story's name in German and in English ("Lieferung", "delivery"), by the id
+    asked for: the channel's language picks one, and a line about a story must not list
+    its own name in the other language beside it."""
+    ids = [i for k in keys if (i := topic_id(k)) is not None]
+    found = await store.roots(session=session, ids=ids)
+    return {i: {lang: label_in(root, lang) for lang in ("de", "en")} for i, root in found.items()}
 
 
 async def story_label(session: AsyncSession, key: str | int, *, locale: str) -> str | None:

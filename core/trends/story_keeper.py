@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.models_trends import Topic
+from core.models_stories import Topic
 from core.storage import counts
 from core.storage import topics as store
 from core.text import fold

@@ -64,6 +64,15 @@ def label_story(
         phrase = key_phrase([text for text, _, _ in members], None, vocab=vocab, names=names)
         if phrase is not None:
             found[majority] = phrase
+    if not found:
+        # Better a word most of them use than a whole post as a name ("Descaling day
+        # again. Vinegar or citric acid?" once named a story in both languages).
+        for lang in LABEL_LANGUAGES:
+            texts = [text for text, mlang, _ in members if _lang(mlang) == lang]
+            if len(texts) >= MIN_LANGUAGE:
+                phrase = key_phrase(texts, lang, vocab=vocab, names=names, relaxed=True)
+                if phrase is not None:
+                    found[lang] = phrase
     if found:
         # The best-covered name stands in for a language without one of its own.
         best = max(found, key=lambda k: (k == majority, found[k].coverage))

@@ -25,7 +25,7 @@ import numpy as np
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.db import SessionFactory, session_scope
-from core.models_trends import Topic
+from core.models_stories import Topic
 from core.storage import counts, watch
 from core.storage import topics as store
 from core.trends import story_links, topics

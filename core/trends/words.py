@@ -65,6 +65,11 @@ _WEAK_LINES = (
     "july october december many much lots few place places way bit viele vieles ever",
     "stunde stunden minute minuten hour hours minutes single worth frage fragen question",
     "questions hilfe help pro profi",
+    # Praise and order words say how people feel about a thing, not what it is: they
+    # neither name a story nor open its name ("erstes Herz", "tolles Upgrade", "bad buy").
+    "erstes tolle tolles tollen kleine kleines kleinen bessere besseren gutes neues",
+    "schöne schönes super perfekt perfekte perfektes bad nice awesome amazing favourite",
+    "favorite quick small perfect",
 )
 WEAK = frozenset(fold(w) for w in " ".join(_WEAK_LINES).split())
 # What stands before a noun phrase in English (and German): articles and possessives.

@@ -4,10 +4,7 @@ resumes the run where it stopped."""
 
 from __future__ import annotations
 
-from types import TracebackType
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
 from core.backfill import window
 from core.db import session_scope
@@ -15,6 +12,7 @@ from core.storage import backfills as store
 from integrations.sources import backfill
 from integrations.sources.backfill_service import find_source, owner_of
 from integrations.sources.http import HttpClient
+from integrations.sources.progress import Bar
 from integrations.sources.services import IngestServices as Services
 
 REASONS = {
@@ -24,45 +22,25 @@ REASONS = {
 }
 
 
-class _Bar:
+class _Bar(Bar):
     """The share of the span read, back to which day, new mentions; silent if disabled."""
 
     def __init__(self, label: str, *, enabled: bool) -> None:
-        self._progress: Progress | None = None
-        self._task: TaskID | None = None
-        if enabled:
-            self._progress = Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TextColumn("back to {task.fields[day]}"),
-                TextColumn("{task.fields[new]} new"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-            )
-            self._task = self._progress.add_task(label, total=1.0, day="…", new="0")
-
-    def __enter__(self) -> _Bar:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    async def update(self, progress: backfill.Progress) -> None:
-        if self._progress is None or self._task is None:
-            return
-        day = progress.reached.strftime("%Y-%m-%d") if progress.reached else "…"
-        self._progress.update(
-            self._task, completed=progress.fraction, day=day, new=f"{progress.stored:,}"
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("back to {task.fields[day]}"),
+            TextColumn("{task.fields[new]} new"),
+            TimeElapsedColumn(),
+        )
+        super().__init__(
+            label, columns, total=1.0, fields={"day": "…", "new": "0"}, enabled=enabled
         )
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+    async def update(self, progress: backfill.Progress) -> None:
+        day = progress.reached.strftime("%Y-%m-%d") if progress.reached else "…"
+        self.show(completed=progress.fraction, day=day, new=f"{progress.stored:,}")
 
 
 async def backfill_once(

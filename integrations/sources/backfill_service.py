@@ -32,7 +32,7 @@ QUARTERS = (0.25, 0.5, 0.75)
 
 def owner_of(services: Services) -> str:
     """This process as a run's holder: the services' instance name, else host:pid."""
-    return str(services.extras.get("instance") or f"{socket.gethostname()}:{os.getpid()}")
+    return services.instance or f"{socket.gethostname()}:{os.getpid()}"
 
 
 def find_source(services: Services, client: HttpClient, name: str) -> Any:

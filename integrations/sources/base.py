@@ -20,6 +20,7 @@ from core.ports import FetchResult
 from core.raw import RawMention
 from core.source_catalog import DEFAULT_MAX_PAGES
 from integrations.sources.http import HttpClient
+from integrations.sources.values import obj, parse_time
 
 DEFAULT_LOOKBACK_HOURS = 24
 
@@ -100,6 +101,49 @@ class BackfillStep:
     quota_remaining: int | None = None
     pause: float = 0.0
     notes: list[str] = field(default_factory=list)
+
+
+# A backfill that reads several streams one after the other (a source's hashtags and its
+# search): (key, URL or path, query parameters); its state keeps each stream's progress
+# under `streams` by key: `done`, `oldest` (the oldest time read), `capped` (the API served
+# nothing older although the run asked for more).
+Stream = tuple[str, str, dict[str, Any]]
+
+
+def stream_progress(
+    state: dict[str, Any], streams: list[Stream]
+) -> tuple[dict[str, dict[str, Any]], list[Stream]]:
+    """Each stream's progress from a backfill's state (a fresh copy), and the streams not done."""
+    progress = {k: dict(obj(v)) for k, v in obj(state.get("streams")).items()}
+    return progress, [s for s in streams if not progress.get(s[0], {}).get("done")]
+
+
+def streams_step(
+    progress: dict[str, dict[str, Any]],
+    streams: list[Stream],
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    found: list[RawMention],
+    quota: int | None,
+    pause: float = 0.0,
+    notes: list[str] | None = None,
+) -> BackfillStep:
+    """The page's step: the run has reached as far back as its least advanced stream (a
+    stream done without a cap has reached `since`)."""
+    reach: list[dt.datetime] = []
+    for key, *_ in streams:
+        mine = progress.get(key, {})
+        oldest = parse_time(mine.get("oldest"))
+        if mine.get("done") and not mine.get("capped"):
+            reach.append(since)
+        else:
+            reach.append(max(oldest, since) if oldest else until)
+    done = all(progress.get(k, {}).get("done") for k, *_ in streams)
+    capped = any(progress.get(k, {}).get("capped") for k, *_ in streams)
+    reached = max(reach, default=since)
+    state = {"streams": progress}
+    return BackfillStep(found, state, done, reached, capped, quota, pause, notes or [])
 
 
 def pause_until_reset(remaining: float | None, reset_at: float | None, now: float) -> float:

@@ -24,12 +24,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.db import session_scope
 from core.exports import csv_uncell
 from core.pipeline import IngestResult
 from core.raw import RawMention
-from core.storage import sources as store
 from integrations.sources.progress import ImportProgress
+from integrations.sources.run_log import log_run
 from integrations.sources.services import IngestServices
 from integrations.sources.values import count, language, parse_time
 
@@ -137,7 +136,15 @@ async def import_file(
                 "stored rows are skipped."
             ) from exc
         finally:
-            await _log_run(services, source, total)
+            await log_run(
+                services,
+                source,
+                fetched=total.received,
+                new=total.new,
+                duplicates=total.duplicates,
+                errors=total.invalid,
+                what="import",
+            )
     return total
 
 
@@ -146,22 +153,6 @@ def _add(total: IngestResult, result: IngestResult, invalid: int) -> None:
     result.received += invalid
     result.invalid += invalid
     total.merge(result)
-
-
-async def _log_run(services: IngestServices, source: str, total: IngestResult) -> None:
-    try:
-        async with session_scope(services.sessions) as session:
-            await store.record_run(
-                session=session,
-                source=source,
-                now=services.clock(),
-                fetched=total.received,
-                new=total.new,
-                duplicates=total.duplicates,
-                errors=total.invalid,
-            )
-    except Exception:
-        log.exception("import: could not log the run")
 
 
 def _csv_rows(raw: io.BufferedReader, columns: dict[str, str]) -> Iterator[tuple[int, Row | None]]:

@@ -51,18 +51,7 @@ class HackerNewsSource(BaseSource):
         top = bottom = None
         complete = False
         for page in range(self.max_pages):
-            resp = await self.client.request(
-                "GET",
-                f"{self.base_url}/api/v1/search_by_date",
-                params={
-                    "query": self.query,
-                    "tags": self.tags,
-                    "numericFilters": filters,
-                    "hitsPerPage": PAGE,
-                    "page": page,
-                },
-            )
-            payload = obj(resp.json())
+            payload = await self._page(filters, page)
             hits = [obj(h) for h in items(payload.get("hits"))]
             for hit in hits:
                 stamp = hit.get("created_at_i")

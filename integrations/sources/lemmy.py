@@ -75,50 +75,61 @@ class LemmySource(BaseSource):
 
     def post(self, view: dict[str, Any]) -> RawMention | None:
         """A PostView of the search as a raw mention."""
-        post, creator = obj(view.get("post")), obj(view.get("creator"))
-        ap_id, published = text(post.get("ap_id")), parse_time(post.get("published"))
-        if not ap_id or published is None or post.get("deleted") is True:
-            return None
-        counts, community = obj(view.get("counts")), obj(view.get("community"))
-        return RawMention(
-            source=self.name,
-            external_id=ap_id,
-            text=str(post.get("body") or ""),
-            title=text(post.get("name")),
-            published_at=published,
-            source_type=self.type,
-            url=ap_id,
-            author=text(creator.get("display_name")) or text(creator.get("name")),
-            author_handle=_handle(creator),
-            likes=count(counts.get("score")),
-            replies=count(counts.get("comments")),
-            thread_id=ap_id,
+        post = obj(view.get("post"))
+        community = obj(view.get("community"))
+        return self._mention(
+            view,
+            post,
+            body=post.get("body"),
+            replies="comments",
+            thread=text(post.get("ap_id")),
             extra={"community": str(community.get("name") or "")[:64]},
-            keep_unmatched=True,
         )
 
     def comment(self, view: dict[str, Any]) -> RawMention | None:
         """A CommentView of the search as a raw mention, under its post."""
-        comment, creator = obj(view.get("comment")), obj(view.get("creator"))
-        post = obj(view.get("post"))
-        ap_id, published = text(comment.get("ap_id")), parse_time(comment.get("published"))
-        if not ap_id or published is None or comment.get("deleted") is True:
+        comment = obj(view.get("comment"))
+        parent = text(obj(view.get("post")).get("ap_id"))
+        return self._mention(
+            view,
+            comment,
+            body=comment.get("content"),
+            replies="child_count",
+            thread=parent,
+            reply_to=parent,
+        )
+
+    def _mention(
+        self,
+        view: dict[str, Any],
+        item: dict[str, Any],
+        *,
+        body: Any,
+        replies: str,
+        thread: str | None,
+        reply_to: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> RawMention | None:
+        """A post or a comment (`item`) of a search view; None for a deleted or undated one."""
+        creator, counts = obj(view.get("creator")), obj(view.get("counts"))
+        ap_id, published = text(item.get("ap_id")), parse_time(item.get("published"))
+        if not ap_id or published is None or item.get("deleted") is True:
             return None
-        counts = obj(view.get("counts"))
         return RawMention(
             source=self.name,
             external_id=ap_id,
-            text=str(comment.get("content") or ""),
-            title=text(post.get("name")),
+            text=str(body or ""),
+            title=text(obj(view.get("post")).get("name")),
             published_at=published,
             source_type=self.type,
             url=ap_id,
             author=text(creator.get("display_name")) or text(creator.get("name")),
             author_handle=_handle(creator),
             likes=count(counts.get("score")),
-            replies=count(counts.get("child_count")),
-            reply_to=text(post.get("ap_id")),
-            thread_id=text(post.get("ap_id")),
+            replies=count(counts.get(replies)),
+            reply_to=reply_to,
+            thread_id=thread,
+            extra=extra or {},
             keep_unmatched=True,
         )
 

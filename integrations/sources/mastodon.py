@@ -22,9 +22,22 @@ from urllib.parse import quote, urlsplit
 
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BackfillStep, BaseSource, pause_until_reset
+from integrations.sources.base import (
+    BackfillStep,
+    BaseSource,
+    pause_until_reset,
+    stream_progress,
+    streams_step,
+)
 from integrations.sources.http import HttpError, Response
-from integrations.sources.values import count, items, language, obj, parse_time, text
+from integrations.sources.values import (
+    count,
+    items,
+    language,
+    obj,
+    parse_time,
+    text,
+)
 
 log = logging.getLogger(__name__)
 PAGE = 40  # the API's maximum
@@ -102,8 +115,7 @@ class MastodonSource(BaseSource):
     ) -> BackfillStep:
         """One page of one stream, backwards from `until` to `since` (module docstring)."""
         streams = self._streams()
-        progress = {k: dict(obj(v)) for k, v in obj(state.get("streams")).items()}
-        todo = [s for s in streams if not progress.get(s[0], {}).get("done")]
+        progress, todo = stream_progress(state, streams)
         notes: list[str] = []
         found: list[RawMention] = []
         pause, quota = 0.0, None
@@ -118,45 +130,37 @@ class MastodonSource(BaseSource):
                     raise
                 notes.append(f"search not allowed on {self.host} (HTTP {exc.status})")
                 mine["done"] = True
-                return self._step(progress, streams, since, until, found, notes, 0.0, None)
-            payload = resp.json()
-            page = items(obj(payload).get("statuses")) if key == "search" else items(payload)
-            page = [obj(p) for p in page if obj(p).get("id")]
-            times = [t for p in page if (t := parse_time(obj(p).get("created_at")))]
-            found = [
-                m for p in page if (m := self.mention(p)) is not None and m.published_at >= since
-            ]
-            if page:
-                mine["max_id"] = min((str(p["id"]) for p in page), key=_id_key)
-            if times:
-                mine["oldest"] = min(times).isoformat()
-            mine["done"] = not page or (bool(times) and min(times) < since)
-            remaining = resp.header_float("X-RateLimit-Remaining")
-            reset = parse_time(resp.headers.get("X-RateLimit-Reset"))
-            quota = int(remaining) if remaining is not None else None
-            pause = pause_until_reset(remaining, reset.timestamp() if reset else None, time.time())
-        return self._step(progress, streams, since, until, found, notes, pause, quota)
-
-    def _step(
-        self,
-        progress: dict[str, dict[str, Any]],
-        streams: list[tuple[str, str, dict[str, Any]]],
-        since: dt.datetime,
-        until: dt.datetime,
-        found: list[RawMention],
-        notes: list[str],
-        pause: float,
-        quota: int | None,
-    ) -> BackfillStep:
-        # The run has reached as far back as its least advanced stream.
-        reach: list[dt.datetime] = []
-        for key, *_ in streams:
-            mine = progress.get(key, {})
-            oldest = parse_time(mine.get("oldest"))
-            reach.append(since if mine.get("done") else (oldest or until))
-        done = all(progress.get(k, {}).get("done") for k, *_ in streams)
-        reached = since if done else max(reach, default=since)
-        return BackfillStep(found, {"streams": progress}, done, reached, False, quota, pause, notes)
+            else:
+                payload = resp.json()
+                page = items(obj(payload).get("statuses")) if key == "search" else items(payload)
+                page = [obj(p) for p in page if obj(p).get("id")]
+                times = [t for p in page if (t := parse_time(obj(p).get("created_at")))]
+                found = [
+                    m
+                    for p in page
+                    if (m := self.mention(p)) is not None and m.published_at >= since
+                ]
+                if page:
+                    mine["max_id"] = min((str(p["id"]) for p in page), key=_id_key)
+                if times:
+                    mine["oldest"] = min(times).isoformat()
+                mine["done"] = not page or (bool(times) and min(times) < since)
+                remaining = resp.header_float("X-RateLimit-Remaining")
+                reset = parse_time(resp.headers.get("X-RateLimit-Reset"))
+                quota = int(remaining) if remaining is not None else None
+                pause = pause_until_reset(
+                    remaining, reset.timestamp() if reset else None, time.time()
+                )
+        return streams_step(
+            progress,
+            streams,
+            since=since,
+            until=until,
+            found=found,
+            quota=quota,
+            pause=pause,
+            notes=notes,
+        )
 
     def _tag_url(self, tag: str) -> str:
         return f"{self.base_url}/api/v1/timelines/tag/{quote(tag, safe='')}"

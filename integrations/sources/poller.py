@@ -13,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiohttp import web
 
@@ -143,13 +142,15 @@ def _skip_line(info: SourceInfo) -> str:
     return f"{info.name}: {info.status}: {reason}"
 
 
-async def ingest_once(services: Services, *, only: str | None = None) -> tuple[list[str], bool]:
+async def ingest_once(
+    services: Services, *, only: str | None = None, client: HttpClient | None = None
+) -> tuple[list[str], bool]:
     """Poll every enabled source once (ignoring any rest); a line per source, and whether
     something failed (a source, or an `only` that names no pollable source).
 
-    Uses the process's client (`extras["source_http"]`) when there is one."""
-    shared = services.extras.get("source_http")
-    client = shared if isinstance(shared, HttpClient) else HttpClient()
+    Uses `client` when given (and leaves it open), else one of its own."""
+    shared = client
+    client = shared or HttpClient()
     try:
         infos = load_sources(services.workspace, services.settings, client)
         if only is not None:
@@ -204,9 +205,8 @@ def setup(app: web.Application, services: Services) -> None:
     from integrations.sources.backfill_service import BackfillService
 
     client = HttpClient()
-    services.extras["source_http"] = client
     backfills = BackfillService(services, client)
-    services.extras["backfill"] = backfills
+    services.background.backfill = backfills
 
     async def resume(_app: web.Application) -> None:
         resumed = await backfills.resume_orphans()
@@ -219,12 +219,11 @@ def setup(app: web.Application, services: Services) -> None:
 
     app.on_startup.append(resume)
     app.on_cleanup.append(close_client)
-    scheduler: Any = services.extras.get("scheduler")
+    scheduler = services.background.scheduler
     if scheduler is None:
         log.warning("no scheduler: sources are not polled (python -m bot ingest --once polls)")
         return
     infos = load_sources(services.workspace, services.settings, client)
-    services.extras["sources"] = infos
     for info in infos:
         if info.polled:
             scheduler.every(f"poll:{info.name}", info.config.interval_seconds, _job(services, info))

@@ -26,10 +26,22 @@ import aiohttp
 
 from core.ports import FetchResult
 from core.raw import RawMention
-from integrations.sources.base import BackfillStep, BaseSource, Window
+from integrations.sources.base import (
+    BackfillStep,
+    BaseSource,
+    Window,
+    stream_progress,
+    streams_step,
+)
 from integrations.sources.budget import TokenBucket
 from integrations.sources.http import RateLimited, Response, SourceError
-from integrations.sources.values import count, items, obj, parse_time, text
+from integrations.sources.values import (
+    count,
+    items,
+    obj,
+    parse_time,
+    text,
+)
 
 API_BASE = "https://oauth.reddit.com"
 AUTH_BASE = "https://www.reddit.com"
@@ -135,8 +147,7 @@ class RedditSource(BaseSource):
     ) -> BackfillStep:
         """One page of one stream, back from `until` to `since` (module docstring)."""
         streams = self.streams()
-        progress = {k: dict(obj(v)) for k, v in obj(state.get("streams")).items()}
-        todo = [s for s in streams if not progress.get(s[0], {}).get("done")]
+        progress, todo = stream_progress(state, streams)
         found: list[RawMention] = []
         quota = None
         if todo:
@@ -171,29 +182,7 @@ class RedditSource(BaseSource):
                 mine["done"] = True
                 cap = SEARCH_CAP if key == "search" else LISTING_CAP
                 mine["capped"] = not passed and mine["seen"] >= cap
-        return self._step(progress, streams, since, until, found, quota)
-
-    def _step(
-        self,
-        progress: dict[str, dict[str, Any]],
-        streams: list[tuple[str, str, dict[str, Any]]],
-        since: dt.datetime,
-        until: dt.datetime,
-        found: list[RawMention],
-        quota: int | None,
-    ) -> BackfillStep:
-        reach: list[dt.datetime] = []
-        for key, *_ in streams:
-            mine = progress.get(key, {})
-            oldest = parse_time(mine.get("oldest"))
-            if mine.get("done") and not mine.get("capped"):
-                reach.append(since)
-            else:
-                reach.append(max(oldest, since) if oldest else until)
-        done = all(progress.get(k, {}).get("done") for k, *_ in streams)
-        capped = any(progress.get(k, {}).get("capped") for k, *_ in streams)
-        reached = max(reach, default=since)
-        return BackfillStep(found, {"streams": progress}, done, reached, capped, quota)
+        return streams_step(progress, streams, since=since, until=until, found=found, quota=quota)
 
     async def _get(self, path: str, params: dict[str, Any]) -> Response:
         await self._spend()

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from config.settings import Settings
 from config.workspace import Workspace
+from core.background import Background
 from core.db import SessionFactory
 from core.pipeline import Pipeline
 from core.ports import Notifier
@@ -18,7 +19,7 @@ from core.ports import Notifier
 
 class IngestServices(Protocol):
     """Settings, the workspace, the database, the pipeline, the clock, the notifiers (where
-    a chat-started backfill reports), feature extras."""
+    a chat-started backfill reports), this replica's name, the background services."""
 
     @property
     def settings(self) -> Settings: ...
@@ -39,4 +40,7 @@ class IngestServices(Protocol):
     def notifiers(self) -> Mapping[str, Notifier]: ...
 
     @property
-    def extras(self) -> dict[str, Any]: ...
+    def instance(self) -> str: ...
+
+    @property
+    def background(self) -> Background: ...

@@ -45,7 +45,7 @@ async def test_setup_schedules_the_job_and_recovery_tells_the_thread(db_url: str
         app = web.Application()
         scheduler.setup(app, services)
         drafts_recovery.setup(app, services)
-        assert [j.name for j in services.extras["scheduler"]._jobs] == [drafts_recovery.JOB]
+        assert [j.name for j in services.background.scheduler._jobs] == [drafts_recovery.JOB]
         assert await drafts_recovery.recover(services) == []
 
         publisher = FakePublisher()

@@ -164,4 +164,4 @@ async def test_setup_registers_the_tick(svc: Any) -> None:
     app = web.Application()
     bot_scheduler.setup(app, svc)
     report_jobs.setup(app, svc)
-    assert [j.name for j in svc.extras["scheduler"]._jobs] == ["report"]
+    assert [j.name for j in svc.background.scheduler._jobs] == ["report"]

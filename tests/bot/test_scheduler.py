@@ -19,7 +19,7 @@ TTL = dt.timedelta(minutes=10)
 
 def replica(services: Any, owner: str) -> Scheduler:
     """A second Scheduler on the same database under another owner name."""
-    return Scheduler(dataclasses.replace(services, extras={"instance": owner}))
+    return Scheduler(dataclasses.replace(services, instance=owner))
 
 
 async def test_each_slot_runs_once_across_replicas(services: Any) -> None:

@@ -281,13 +281,13 @@ async def test_setup_registers_the_tick_and_the_console_gets_its_standup(
     app = web.Application()
     bot_scheduler.setup(app, svc)
     standup_jobs.setup(app, svc)
-    assert [j.name for j in svc.extras["scheduler"]._jobs] == ["standup"]
+    assert [j.name for j in svc.background.scheduler._jobs] == ["standup"]
     console = svc.notifiers["console"]
     assert isinstance(console, ConsoleNotifier)
     clock.set(dt.datetime(2026, 11, 23, 7, 0))
     reply = await ask(svc, "standup at 09:00")
     assert not reply.error
-    jobs = svc.extras["standup_jobs"]
+    jobs = svc.background.standups
     jobs.clock = clock
     await walk([jobs], clock, dt.datetime(2026, 11, 23, 8, 30), dt.timedelta(minutes=5))
     assert len(console.posted) == 1

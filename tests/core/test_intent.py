@@ -116,3 +116,43 @@ def test_model_separates_the_intents() -> None:
 )
 def test_parse_intent(word: str, intent: str | None) -> None:
     assert parse_intent(word) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # The demo's press posts once filed as open complaints.
+        (
+            "Lumora has released an update for the Lumora Brew that is meant to shorten the "
+            "heat-up time. It installs through the app.",
+            "en",
+            "other",
+        ),
+        (
+            "Die Hersteller Lumora und Kaffeeko haben neue Entkalker vorgestellt. Nordwerk "
+            "hat gestern ein Firmware-Update veröffentlicht.",
+            "de",
+            "other",
+        ),
+        # A bitter, lukewarm espresso once labelled praise.
+        (
+            "Ehrlich gesagt: Der Espresso im Café war heute leider bitter und lauwarm. Die Küche "
+            "ist klein, jeder Zentimeter zählt. So macht das keinen Spaß.",
+            "de",
+            "complaint",
+        ),
+        # Loving the latte-art challenge once filed as a complaint.
+        (
+            "Update: Wer hat die #lumoralatteart Sache angefangen? Ich übe seit gestern Abend "
+            "und liebe es.",
+            "de",
+            "praise",
+        ),
+        # A complaint in the same words stays one.
+        ("The app is broken again after the update", "en", "complaint"),
+    ],
+)
+def test_reports_are_no_complaints_and_a_bitter_espresso_is_no_praise(
+    text: str, language: str, expected: str
+) -> None:
+    assert classify_intent(text, language) == expected

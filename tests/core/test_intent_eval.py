@@ -11,7 +11,8 @@ import pytest
 from core.analysis.evaluation import evaluate_intent_file, read_labelled_tsv
 from core.analysis.intent import ALIASES, IntentModel, IntentWeights
 from core.analysis.intent_rules import INTENTS
-from core.analysis.train_intent import fit_softmax, main
+from core.analysis.sentiment_fit import fit_softmax
+from core.analysis.train_intent import main
 
 ROWS = [
     ("Mein Paket ist seit zwei Wochen nicht angekommen und keiner antwortet.", "Beschwerde"),

@@ -81,7 +81,7 @@ class World:
     async def ask(self, text: str, actor: Actor = ANNA, locale: str = "en") -> Reply:
         words = text.split()
         request = Request(words[0], words[1:], actor, CHANNEL, locale=locale, text=text)
-        return await dispatch(self.services.extras["registry"], self.services, request)
+        return await dispatch(self.services.registry, self.services, request)
 
     async def click(
         self,
@@ -102,7 +102,7 @@ class World:
             message_ref="1764150001.000200",
             form=form or {},
         )
-        return await dispatch(self.services.extras["registry"], self.services, request)
+        return await dispatch(self.services.registry, self.services, request)
 
 
 def write_workspace(

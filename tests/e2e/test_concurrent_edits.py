@@ -50,9 +50,7 @@ async def test_watch_terms_and_languages_changed_at_once_on_two_instances(db_url
                 (one, "language de --channel"),
                 (two, "language en --channel"),
             ):
-                jobs.append(
-                    dispatch_outcome(services.extras["registry"], services, _request(line, f"u{n}"))
-                )
+                jobs.append(dispatch_outcome(services.registry, services, _request(line, f"u{n}")))
         answered = await asyncio.gather(*jobs)
         assert [outcome for _, outcome in answered] == ["ok"] * len(jobs)
         firsts = [reply.sections[0] for reply, _ in answered]

@@ -75,9 +75,7 @@ async def ask(services: Any, text: str, locale: str = "en") -> Reply:
     from handlers.dispatch import dispatch
     from tests.conftest import console_request
 
-    return await dispatch(
-        services.extras["registry"], services, console_request(text, locale=locale)
-    )
+    return await dispatch(services.registry, services, console_request(text, locale=locale))
 
 
 async def import_into_empty(path: Path, tmp_path: Path) -> list[Mention]:

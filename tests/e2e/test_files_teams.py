@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.file_links import FileLinks
+from bot.file_links import FILE_LINKS, FileLinks
 from core.reply import File
 from tests.bot.teams import activities as act
 from tests.bot.teams.harness import running_bot
@@ -70,7 +70,7 @@ async def test_a_report_comes_with_a_signed_download_link_the_bot_serves(
         other = local.replace("bericht-7d-", "bericht-30d-")
         assert (await bot.client.get(other)).status == 403
 
-        links_maker: FileLinks = bot.services.extras["file_links"]
+        links_maker: FileLinks = bot.client.app[FILE_LINKS]
         later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=73)
         links_maker.clock = lambda: later
         assert (await bot.client.get(local)).status == 410

@@ -112,7 +112,7 @@ async def test_commands_are_counted_alike_from_the_console(db_url: str) -> None:
     async with running_bot(db_url, samples=False) as bot:
         scrape = Scrape(bot.client)
         await scrape.start()
-        registry = bot.services.extras["registry"]
+        registry = bot.services.registry
         await console_answer(registry, bot.services, "help")
         await console_answer(registry, bot.services, "mentions --since forever")
         await console_answer(registry, bot.services, "!nothing.registered 1")

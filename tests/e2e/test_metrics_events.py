@@ -138,7 +138,7 @@ async def test_alerts_raised_delivered_and_failed(db_url: str, scrape: Scrape) -
 async def test_drafts_are_counted_by_the_state_they_enter(services: Any, scrape: Scrape) -> None:
     from handlers.dispatch import dispatch
 
-    registry = services.extras["registry"]
+    registry = services.registry
     mention = await add_mention(services.sessions, text="Wann kommt meine Lieferung?")
     card = await dispatch(registry, services, console_request(f"draft {mention.id}"))
     assert not card.error
@@ -155,7 +155,7 @@ async def test_drafts_are_counted_by_the_state_they_enter(services: Any, scrape:
 async def test_scheduled_runs_and_claims_lost_to_another_replica(
     services: Any, scrape: Scrape
 ) -> None:
-    services.extras["instance"] = "replica-a"
+    services.instance = "replica-a"
     a = Scheduler(services)
     b = Scheduler(services)
     b.owner = "replica-b"

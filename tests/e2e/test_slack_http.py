@@ -54,7 +54,7 @@ async def bot(shared_bot: SlackHarness) -> SlackHarness:
     shared_bot.fake.calls.clear()
     shared_bot.fake.failures.clear()
     shared_bot.fake.not_member.clear()
-    shared_bot.adapter.working_after = 2.0
+    shared_bot.adapter.responder.deadline = 2.0
     return shared_bot
 
 
@@ -417,7 +417,7 @@ async def test_not_in_the_channel_answers_through_the_response_url(bot: SlackHar
 
 
 async def test_a_slow_command_says_it_is_working(bot: SlackHarness) -> None:
-    bot.adapter.working_after = 0.05
+    bot.adapter.responder.deadline = 0.05
     await bot.command("sample-slow")
     await bot.fake.wait_for(lambda: bot.fake.of("chat.postMessage"))
     methods = [c.method for c in bot.fake.calls if c.method != "auth.test"]

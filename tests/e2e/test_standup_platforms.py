@@ -29,7 +29,7 @@ async def test_slack_channel_gets_its_standup_once(db_url: str) -> None:
     async with slack_bot(db_url, samples=False) as bot:
         clock = Clock(MONDAY_0800)
         bot.services.clock = clock
-        jobs = bot.services.extras["standup_jobs"]
+        jobs = bot.services.background.standups
         jobs.clock = clock
         await bot.command("standup on")
         await bot.fake.wait_for(lambda: bot.fake.of("chat.postMessage"))
@@ -50,7 +50,7 @@ async def test_teams_channel_gets_its_standup_once(db_url: str) -> None:
     async with teams_bot(db_url) as bot:
         clock = Clock(MONDAY_0800)
         bot.services.clock = clock
-        jobs = bot.services.extras["standup_jobs"]
+        jobs = bot.services.background.standups
         jobs.clock = clock
         await bot.post(act.channel_message("standup on", bot.fake.url))
         await bot.settle()

@@ -137,7 +137,7 @@ async def test_a_card_without_usable_data_gets_a_400_with_a_reason(db_url: str) 
 
 async def test_a_slow_approval_answers_at_once_and_updates_the_card_later(db_url: str) -> None:
     async with running_bot(db_url) as bot:
-        bot.runtime.deadline = 0.05
+        bot.runtime.responder.deadline = 0.05
         click = act.card_action(
             bot.fake.url, data={"action_id": "teamstest.slowapprove", "value": "draft-9"}
         )

@@ -130,7 +130,7 @@ async def test_expect_replies_come_back_in_the_response_body(db_url: str) -> Non
 
 async def test_slow_work_answers_at_once_and_posts_the_result_later(db_url: str) -> None:
     async with running_bot(db_url) as bot:
-        bot.runtime.deadline = 0.05
+        bot.runtime.responder.deadline = 0.05
         response = await bot.post(act.channel_message("teamsslow", bot.fake.url))
         assert response.status == 200
         [working] = bot.fake.calls

@@ -139,7 +139,7 @@ async def test_slack_rate_limiting_every_call_answers_come_later_once(
 ) -> None:
     fake = slack.fake
     assert isinstance(fake, OutageSlack)
-    slack.adapter.patience = PATIENT
+    slack.adapter.responder.patience = PATIENT
     commands = ["help", "sources", "mentions", "language"]
     fake.outage(OUTAGE)
     for i, line in enumerate(commands):
@@ -167,7 +167,7 @@ async def test_slack_refusing_too_long_tells_the_asker_with_a_retry_button(
 ) -> None:
     fake = slack.fake
     assert isinstance(fake, OutageSlack)
-    slack.adapter.patience = IMPATIENT
+    slack.adapter.responder.patience = IMPATIENT
     noticed = {"platform": "slack", "kind": "answer", "outcome": "notice"}
     before_notice = sample(await (await slack.client.get("/metrics")).text(), POSTS, **noticed)
     fake.outage(OUTAGE)
@@ -208,7 +208,7 @@ def _cards(calls: list[TeamsCall]) -> list[str]:
 async def test_teams_connector_502_answers_come_later_once(teams: Any) -> None:
     fake = teams.fake
     assert isinstance(fake, OutageConnector)
-    teams.runtime.patience = PATIENT
+    teams.runtime.responder.patience = PATIENT
     fake.outage(OUTAGE)
     response = await teams.post(act.channel_message("sources", fake.url))
     assert response.status in (200, 201)
@@ -223,7 +223,7 @@ async def test_teams_connector_502_answers_come_later_once(teams: Any) -> None:
 async def test_teams_connector_failing_too_long_posts_a_retry_that_works(teams: Any) -> None:
     fake = teams.fake
     assert isinstance(fake, OutageConnector)
-    teams.runtime.patience = IMPATIENT
+    teams.runtime.responder.patience = IMPATIENT
     fake.outage(OUTAGE)
     await teams.post(act.channel_message("sources", fake.url))
     await teams.settle()

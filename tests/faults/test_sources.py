@@ -76,7 +76,7 @@ async def _metric(client: TestClient, name: str, source: str) -> float | None:  
 
 async def _sources(services: Any) -> dict[str, str]:
     """What `sources` says of each source: its state line and facts, as text."""
-    reply: Reply = await dispatch(services.extras["registry"], services, console_request("sources"))
+    reply: Reply = await dispatch(services.registry, services, console_request("sources"))
     return {
         item.title.split(" ")[0]: " | ".join(
             [item.text, *(f"{f.label}: {f.value}" for f in item.facts)]

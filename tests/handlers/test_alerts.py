@@ -42,7 +42,7 @@ async def services(db_url: str) -> Any:
     svc.notifiers["slack"] = Recorder("slack")
     alert_jobs.setup(web.Application(), svc)  # the engine on the pipeline, as the bot does
     yield svc
-    await svc.extras["alerts"].drain()
+    await svc.background.alerts.drain()
     from bot.services import close_services
 
     await close_services(svc)
@@ -50,12 +50,12 @@ async def services(db_url: str) -> Any:
 
 async def ask(services: Any, *args: str, locale: str = "en", **kw: Any) -> Reply:
     req = request(command="alerts", args=args, locale=locale, platform="slack", channel="C1", **kw)
-    return await dispatch(services.extras["registry"], services, req)
+    return await dispatch(services.registry, services, req)
 
 
 async def click(services: Any, action: str, value: str, actor: str = "alice") -> Reply:
     req = request(action_id=action, action_value=value, platform="slack", channel="C1", actor=actor)
-    return await dispatch(services.extras["registry"], services, req)
+    return await dispatch(services.registry, services, req)
 
 
 async def subscription(services: Any) -> Any:
@@ -101,7 +101,7 @@ async def test_an_alert_after_ingest_and_the_feedback_buttons(services: Any) -> 
     await ask(services, "on")
     await write_history(services, "term:entkalken", [2] * 240, end=CURRENT)
     await services.pipeline.ingest(raws([f"Entkalken? ({i})" for i in range(30)], start=CURRENT))
-    await services.extras["alerts"].drain()
+    await services.background.alerts.drain()
     [(channel, post, _locale)] = services.notifiers["slack"].posts
     assert channel == "C1" and post.title == "Entkalken: sprunghafter Anstieg"
     alert_id = next(a.value for a in post.actions if a.id == "alerts.noise")

@@ -52,9 +52,7 @@ async def services(db_url: str) -> Any:
 
 
 async def ask(services: Any, text: str, locale: str = "en") -> Reply:
-    return await dispatch(
-        services.extras["registry"], services, console_request(text, locale=locale)
-    )
+    return await dispatch(services.registry, services, console_request(text, locale=locale))
 
 
 async def test_assess_answers_the_four_questions(services: Any) -> None:
@@ -112,3 +110,31 @@ async def test_assess_in_german_and_by_hashtag_or_search(services: Any) -> None:
 async def test_assess_needs_a_term(services: Any) -> None:
     reply = await ask(services, "assess")
     assert reply.error and reply.sections[0] == "Which term? For example: assess Lumora Brew"
+
+
+async def test_every_figure_of_an_answer_rests_on_the_same_mentions(services: Any) -> None:
+    """Reposts are in the hourly counts; the shares must be of the same mentions (the demo
+    once said "Mentions: 570" next to "only we are named (423 of 475 mentions)")."""
+    text = "Lumora Brew kaputt, ich schicke sie zurück und wechsle zu BeanBox (repost)"
+    reposts = raws(
+        [text] * 5,
+        start=CURRENT - dt.timedelta(hours=5),
+        step=dt.timedelta(minutes=3),
+        prefix="rt-",
+        author="Repost",
+    )
+    await services.pipeline.ingest(reposts)
+    reply = await ask(services, "assess Lumora Brew")
+    facts = {f.label: f.value for item in reply.items for f in item.facts}
+    counted = int(facts["Mentions"].split()[0])
+    assert counted == 98 + 5
+    # 5 reposts of a churn complaint: 14 + 5 churn signals, as a share of the same 103.
+    assert facts["Churn signals"] == "19 (18%)", facts
+    assert reply.footnotes == [
+        f"Every figure comes from the same {counted} mentions of the period (reposts included)."
+    ]
+    german = await ask(services, "assess Lumora Brew", locale="de")
+    assert german.footnotes == [
+        f"Jede Zahl stammt aus denselben {counted} Erwähnungen des Zeitraums"
+        " (Weiterverbreitungen eingeschlossen)."
+    ]

@@ -43,9 +43,7 @@ async def services(db_url: str) -> Any:
 
 
 async def ask(services: Any, text: str, locale: str = "en") -> Reply:
-    return await dispatch(
-        services.extras["registry"], services, console_request(text, locale=locale)
-    )
+    return await dispatch(services.registry, services, console_request(text, locale=locale))
 
 
 async def test_brief_24h(services: Any) -> None:
@@ -77,7 +75,7 @@ async def test_brief_periods_and_german(services: Any) -> None:
     assert facts["Volumen"].startswith("42 (Zuhören seit 17.11.2026 13:00: kein voller")
     assert facts["Steigend und fallend"].startswith("das Zuhören begann erst im Zeitraum davor")
     month = await dispatch(
-        services.extras["registry"],
+        services.registry,
         services,
         console_request("!trends.brief 30d", locale="en"),
     )

@@ -32,9 +32,7 @@ async def velora(db_url: str) -> Any:
 
 
 async def test_the_brief_tells_the_week_s_stories_in_german_and_english(velora: Any) -> None:
-    german = await dispatch(
-        velora.extras["registry"], velora, console_request("brief 7d", locale="de")
-    )
+    german = await dispatch(velora.registry, velora, console_request("brief 7d", locale="de"))
     cards = [i for i in german.items if i.title.startswith("Thema „")]
     assert len(cards) >= 3, german.plain_text()
     titles = [c.title for c in cards]
@@ -43,9 +41,7 @@ async def test_the_brief_tells_the_week_s_stories_in_german_and_english(velora: 
     assert "\nZum Beispiel: „" in delivery.text and delivery.url
     assert any(t.startswith("Thema „#veloratour“: ") and t.endswith("(neu)") for t in titles)
     assert any("„Akku“" in t for t in titles)
-    english = await dispatch(
-        velora.extras["registry"], velora, console_request("brief 7d", locale="en")
-    )
+    english = await dispatch(velora.registry, velora, console_request("brief 7d", locale="en"))
     stories = [i for i in english.items if i.title.startswith("Story “")]
     assert any(s.title.startswith("Story “battery”: ") for s in stories), [s.title for s in stories]
     assert all(" negative, " in s.text for s in stories)

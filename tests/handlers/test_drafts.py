@@ -32,7 +32,7 @@ async def svc(db_url: str) -> AsyncIterator[Any]:
 
 async def ask(services: Any, text: str, *, locale: str = "en", actor: str = "console") -> Reply:
     request = console_request(text, locale=locale, actor=actor)
-    return await dispatch(services.extras["registry"], services, request)
+    return await dispatch(services.registry, services, request)
 
 
 async def click(
@@ -55,7 +55,7 @@ async def click(
         action_value=value,
         form=form or {},
     )
-    return await dispatch(services.extras["registry"], services, request)
+    return await dispatch(services.registry, services, request)
 
 
 def action(reply: Reply, action_id: str) -> str:

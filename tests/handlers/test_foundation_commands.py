@@ -44,7 +44,7 @@ async def svc(db_url: str) -> AsyncIterator[Any]:
 
 async def _ask(services: Any, text: str, locale: str | None = "en", actor: str = "console") -> Any:
     return await dispatch(
-        services.extras["registry"], services, console_request(text, locale=locale, actor=actor)
+        services.registry, services, console_request(text, locale=locale, actor=actor)
     )
 
 
@@ -93,7 +93,7 @@ async def test_mentions_search_filters_and_paging(svc: Any) -> None:
     more = reply.actions[0]
     assert more.id == "mentions.page" and json.loads(more.value)["page"] == "2"
     page2 = await dispatch(
-        svc.extras["registry"],
+        svc.registry,
         svc,
         console_request(f"!mentions.page {more.value}", locale="en"),
     )
@@ -111,7 +111,7 @@ async def test_mentions_by_intent_in_english_and_german(svc: Any) -> None:
         ("Intent", "complaint") in [(f.label, f.value) for f in i.facts] for i in complaints.items
     )
     page2 = await dispatch(
-        svc.extras["registry"],
+        svc.registry,
         svc,
         console_request(f"!mentions.page {complaints.actions[0].value}", locale="en"),
     )
@@ -136,7 +136,7 @@ async def test_mentions_bad_arguments_get_a_usage_line(svc: Any) -> None:
         assert reply.error and needle in " ".join(reply.sections), line
     from bot.console.chat import answer
 
-    quote, _ = await answer(svc.extras["registry"], svc, 'mentions "open quote', "en")
+    quote, _ = await answer(svc.registry, svc, 'mentions "open quote', "en")
     assert quote.error and "quotation mark" in quote.sections[0]
     none = await _ask(svc, "mentions Zeppelin")
     assert not none.items and "No mentions found" in none.sections[0]
@@ -144,10 +144,8 @@ async def test_mentions_bad_arguments_get_a_usage_line(svc: Any) -> None:
 
 async def test_a_broken_button_value_is_a_polite_message(svc: Any) -> None:
     reply = await dispatch(
-        svc.extras["registry"], svc, console_request("!mentions.page {not json", locale="en")
+        svc.registry, svc, console_request("!mentions.page {not json", locale="en")
     )
     assert reply.error and "cannot read" in reply.sections[0]
-    unknown = await dispatch(
-        svc.extras["registry"], svc, console_request("!nothing.here 1", locale="en")
-    )
+    unknown = await dispatch(svc.registry, svc, console_request("!nothing.here 1", locale="en"))
     assert unknown.error and unknown.ephemeral

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from config.settings import Settings
-from core.demo import seed_demo
 from core.reply import Actor, Conversation, Reply, Request
 from core.report.period import report_period
-from tests.core.test_demo_stories import DAYS, NOW, TOTAL, DemoTruth
+from demo.generator import seed_demo
+from tests.demo.test_stories import DAYS, NOW, TOTAL, DemoTruth
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
@@ -70,7 +70,7 @@ async def ask(services: Any, text: str, locale: str = "en") -> Reply:
     request: Request = parse_line(text, locale)
     request.actor = Actor(id="U1", name="Ada", platform="console")
     request.conversation = Conversation(platform="console", id="console")
-    return await dispatch(services.extras["registry"], services, request)
+    return await dispatch(services.registry, services, request)
 
 
 def pdf_text(path: Path) -> str:

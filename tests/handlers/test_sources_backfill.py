@@ -58,8 +58,8 @@ async def wired(db_url: str) -> AsyncIterator[tuple[Any, Notes, BackfillService]
     svc.notifiers["console"] = notes
     http = HttpClient(timeout=5, retry=RetryPolicy(attempts=2, initial=0.01, max_wait=0.05))
     service = BackfillService(svc, http)
-    svc.extras["backfill"] = service
-    svc.extras["backfill_offer_done"] = True  # the offer has tests of its own
+    svc.background.backfill = service
+    svc.background.backfill_offer_done = True  # the offer has tests of its own
     yield svc, notes, service
     await service.close()
     await http.close()
@@ -70,9 +70,7 @@ async def wired(db_url: str) -> AsyncIterator[tuple[Any, Notes, BackfillService]
 async def ask(services: Any, text: str, locale: str = "en") -> Reply:
     from handlers.dispatch import dispatch
 
-    return await dispatch(
-        services.extras["registry"], services, console_request(text, locale=locale)
-    )
+    return await dispatch(services.registry, services, console_request(text, locale=locale))
 
 
 async def test_a_backfill_from_chat_reports_and_briefs_name_the_coverage(wired: Any) -> None:
@@ -114,7 +112,7 @@ async def test_wrong_names_and_days_are_explained(wired: Any) -> None:
     assert "hn" in unknown.sections[0]
     bad = await ask(services, "sources backfill hn --days 0")
     assert bad.error and "--days takes a whole number of days from 1 to 3650" in bad.sections[0]
-    del services.extras["backfill"]
+    services.background.backfill = None
     cli = await ask(services, "sources backfill hn --days 5")
     assert "python -m bot ingest --backfill hn --days 5" in cli.sections[0]
 
@@ -130,7 +128,7 @@ async def test_a_new_workspace_offers_the_backfill_once(db_url: str) -> None:
         line = await backfill_offer(svc, "de")
         assert line is not None and "sources backfill hn --days 30" in line
         assert line.startswith("Neu hier?")
-        svc.extras.pop("backfill_offer_done")
+        svc.background.backfill_offer_done = False
         assert await backfill_offer(svc, "de") is None  # once per database, not per process
     finally:
         await close_services(svc)

@@ -108,3 +108,36 @@ async def test_bad_standup_input(svc: Any) -> None:
         reply = await ask(svc, line)
         assert reply.error and message in reply.plain_text(), (line, reply.plain_text())
     assert await _sub(svc) is None
+
+
+async def test_an_alert_on_a_story_is_named_by_the_story_in_the_channel_s_language(
+    svc: Any,
+) -> None:
+    """The standup once said "New alerts: 92 …": the alert kept the title the story had
+    when it fired (its id, before it was named)."""
+    from core.models_stories import Topic
+    from core.models_trends import Alert
+
+    async with svc.sessions() as s:
+        topic = Topic(
+            label="Lieferung", label_de="Lieferung", label_en="late deliveries", centroid=b""
+        )
+        s.add(topic)
+        await s.flush()
+        s.add(
+            Alert(
+                key=f"topic:{topic.id}",
+                title=str(topic.id),
+                kind="burst",
+                bucket=NOW - dt.timedelta(hours=3),
+                fired_at=NOW - dt.timedelta(hours=3),
+                observed=40,
+                expected=8,
+            )
+        )
+        await s.commit()
+        ident = topic.id
+    english = "\n".join((await ask(svc, "standup")).sections)
+    assert "late deliveries" in english and f"{ident} " not in english.split("alerts")[1]
+    german = "\n".join((await ask(svc, "standup", locale="de")).sections)
+    assert "Lieferung" in german

@@ -41,9 +41,7 @@ async def services(db_url: str) -> Any:
 
 
 async def ask(services: Any, text: str, locale: str = "en") -> Reply:
-    return await dispatch(
-        services.extras["registry"], services, console_request(text, locale=locale)
-    )
+    return await dispatch(services.registry, services, console_request(text, locale=locale))
 
 
 async def test_trends_shows_what_moves_with_evidence_and_buttons(services: Any) -> None:

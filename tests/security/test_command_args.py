@@ -76,7 +76,7 @@ def internal_error(reply: Reply) -> bool:
 
 
 async def answer(services: Any, request: Request) -> Reply:
-    reply = await dispatch(services.extras["registry"], services, request)
+    reply = await dispatch(services.registry, services, request)
     assert isinstance(reply, Reply)
     assert not internal_error(reply), request
     for message in render_slack(reply, locale="en", zone="UTC").messages:

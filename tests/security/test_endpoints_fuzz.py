@@ -66,7 +66,7 @@ async def bot(tmp_path_factory: pytest.TempPathFactory, errors: Errors) -> Async
     await coredb.upgrade(url)
     async with whole_bot(url) as running:
         running.webhook_budget(100_000)
-        running.slack.adapter.working_after = 30  # no "working on it" notices in between
+        running.slack.adapter.responder.deadline = 30  # no "working on it" notices in between
         yield running
 
 

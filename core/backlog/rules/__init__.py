@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.backlog import ice
 from core.backlog.rising import KeyWindow
+from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
 from core.i18n import Translator
+from core.models import Mention
 from core.storage.stories import Figures
 
 
@@ -50,3 +53,45 @@ class RuleContext:
         """A count key as people read it: `term:kaffeeko` → Kaffeeko, `tag:#x` → #x."""
         kind, _, value = key.partition(":")
         return self.names.get(value, value) if kind == "term" else value
+
+
+def key_suggestion(
+    ctx: RuleContext,
+    *,
+    kind: str,
+    topic_key: str,
+    messages: str,
+    names: dict[str, str],
+    fig: KeyWindow,
+    fmt: str,
+    amount: int,
+    consistency: float,
+    counts: dict[str, float | int],
+    mentions: list[Mention],
+    window: dt.timedelta,
+) -> Suggestion:
+    """A suggestion about one count key: title, audience and story from the messages under
+    `messages` (filled with `names`), scored on the key's week, with its evidence."""
+    t = ctx.t
+    audience = t(f"{messages}.audience", **names)
+    return Suggestion(
+        kind=kind,
+        topic_key=topic_key,
+        title=t(f"{messages}.title", **names),
+        story=t(f"{messages}.story", audience=audience, brand=ctx.brand, **names),
+        audience=audience,
+        channel=CHANNEL_OF_FORMAT[fmt],
+        format=fmt,
+        ice=ice.score(
+            volume=fig.n, reach=fig.reach, amount=amount, consistency=consistency, fmt=fmt
+        ),
+        counts={
+            "mentions": fig.n,
+            "usual": round(fig.usual or 0.0, 1),
+            "ratio": round(fig.ratio, 1),
+            "reach": fig.reach,
+            **counts,
+        },
+        mention_ids=[m.id for m in mentions if m.id is not None],
+        window_days=window.days,
+    )

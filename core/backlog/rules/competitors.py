@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.backlog import ice
 from core.backlog.rising import KeyWindow
-from core.backlog.rules import RuleContext
-from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
-from core.storage.backlog_evidence import mentions_for_key
+from core.backlog.rules import RuleContext, key_suggestion
+from core.backlog.suggestion import Suggestion
+from core.storage.trends import mentions_for_key
 
 WINDOW = dt.timedelta(days=7)
 MIN_COUNT = 5
@@ -43,49 +42,33 @@ async def suggest_competitor_moves(ctx: RuleContext) -> list[Suggestion]:
         if not found:
             continue
         mentions = await mentions_for_key(
-            session=ctx.session, key=key, since=ctx.now - WINDOW, until=ctx.now
+            session=ctx.session, key=key, since=ctx.now - WINDOW, until=ctx.now, limit=5
         )
         name = ctx.topic(key)
         for move in found:
             fmt = "linkedin_post" if move == "volume" else "blog_article"
             consistency = fig.consistency if move == "volume" else fig.neg_share
             amount = fig.n if move == "volume" else fig.neg
-            t = ctx.t
-            audience = t(f"backlog.rule.competitor.{move}.audience", competitor=name)
             usual_neg = fig.usual_neg_share
             out.append(
-                Suggestion(
+                key_suggestion(
+                    ctx,
                     kind="competitor",
                     topic_key=f"{key}|{move}",
-                    title=t(f"backlog.rule.competitor.{move}.title", competitor=name),
-                    story=t(
-                        f"backlog.rule.competitor.{move}.story",
-                        audience=audience,
-                        competitor=name,
-                        brand=ctx.brand,
-                    ),
-                    audience=audience,
-                    channel=CHANNEL_OF_FORMAT[fmt],
-                    format=fmt,
-                    ice=ice.score(
-                        volume=fig.n,
-                        reach=fig.reach,
-                        amount=amount,
-                        consistency=consistency,
-                        fmt=fmt,
-                    ),
+                    messages=f"backlog.rule.competitor.{move}",
+                    names={"competitor": name},
+                    fig=fig,
+                    fmt=fmt,
+                    amount=amount,
+                    consistency=consistency,
                     counts={
-                        "mentions": fig.n,
-                        "usual": round(fig.usual or 0.0, 1),
-                        "ratio": round(fig.ratio, 1),
-                        "reach": fig.reach,
                         "negative_share": round(fig.neg_share, 2),
                         "usual_negative_share": round(usual_neg, 2)
                         if usual_neg is not None
                         else 0.0,
                     },
-                    mention_ids=[m.id for m in mentions if m.id is not None],
-                    window_days=WINDOW.days,
+                    mentions=mentions,
+                    window=WINDOW,
                 )
             )
     return out

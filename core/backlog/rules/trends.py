@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.backlog import ice
 from core.backlog.rising import KeyWindow, rising
-from core.backlog.rules import RuleContext
-from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
-from core.storage.backlog_evidence import mentions_for_key
+from core.backlog.rules import RuleContext, key_suggestion
+from core.backlog.suggestion import Suggestion
 from core.storage.stories import stories_of_key
+from core.storage.trends import mentions_for_key
 
 WINDOW = dt.timedelta(days=7)
 MIN_COUNT = 5
@@ -47,43 +46,23 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
         fmt = pick_format(fig)
         topic = ctx.topic(fig.key)
         mentions = await mentions_for_key(
-            session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now
+            session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now, limit=5
         )
         variant = "negative" if fmt == "blog_article" else "positive"
-        t = ctx.t
-        audience = t(f"backlog.rule.trend.{variant}.audience", topic=topic)
         out.append(
-            Suggestion(
+            key_suggestion(
+                ctx,
                 kind="trend",
                 topic_key=fig.key,
-                title=t(f"backlog.rule.trend.{variant}.title", topic=topic),
-                story=t(
-                    f"backlog.rule.trend.{variant}.story",
-                    audience=audience,
-                    topic=topic,
-                    brand=ctx.brand,
-                ),
-                audience=audience,
-                channel=CHANNEL_OF_FORMAT[fmt],
-                format=fmt,
-                ice=ice.score(
-                    volume=fig.n,
-                    reach=fig.reach,
-                    amount=fig.n,
-                    consistency=fig.consistency,
-                    fmt=fmt,
-                ),
-                counts={
-                    "mentions": fig.n,
-                    "usual": round(fig.usual or 0.0, 1),
-                    "ratio": round(fig.ratio, 1),
-                    "reach": fig.reach,
-                    "negative": fig.neg,
-                    "positive": fig.pos,
-                    "active_days": fig.blocks_active,
-                },
-                mention_ids=[m.id for m in mentions if m.id is not None],
-                window_days=WINDOW.days,
+                messages=f"backlog.rule.trend.{variant}",
+                names={"topic": topic},
+                fig=fig,
+                fmt=fmt,
+                amount=fig.n,
+                consistency=fig.consistency,
+                counts={"negative": fig.neg, "positive": fig.pos, "active_days": fig.blocks_active},
+                mentions=mentions,
+                window=WINDOW,
             )
         )
     return out

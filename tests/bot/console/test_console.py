@@ -53,3 +53,15 @@ def test_hostile_text_is_shown_literally_without_terminal_escapes() -> None:
     assert "\x1b" not in out and "\x07" not in out
     assert "[bold red]x[/]" in out  # markup stays literal text
     assert "20.11.2026 10:00" in out  # the team's time zone
+
+
+def test_a_card_without_sender_or_time_starts_with_its_title() -> None:
+    """Trend and backlog cards once opened with an empty line where a mention's sentiment,
+    time and author go."""
+    reply = Reply(items=[Item(title="#latteart: rising fast", text="13 in the last hour")])
+    lines = [ln.strip("│╭╮╰╯─ ") for ln in to_text(reply, locale="en", zone="UTC").splitlines()]
+    # The reply's frame, the card's frame, then the title: no blank line before it.
+    assert lines[2] == "#latteart: rising fast", lines
+    mention = Reply(items=[Item(title="t", text="x", sentiment="negative", author="Ana")])
+    card = to_text(mention, locale="en", zone="UTC")
+    assert "▼ negative" in card.splitlines()[2]

@@ -54,6 +54,9 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     # user group id → member user ids (usergroups.users.list); others: no_such_subteam
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # channel id → member user ids (conversations.members); user id → user (users.info)
+    channel_members: dict[str, list[str]] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
     envelopes_out: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     acks: list[dict[str, Any]] = field(default_factory=list)
     # file id → the bytes posted to its upload URL (files.getUploadURLExternal)
@@ -204,6 +207,24 @@ class FakeSlack:
             if group not in self.usergroups:
                 return {"ok": False, "error": "no_such_subteam"}
             return {**fixture("usergroups_users_list.json"), "users": self.usergroups[group]}
+        if method == "conversations.members":
+            if channel not in self.channel_members:
+                return {"ok": False, "error": "channel_not_found"}
+            return {
+                "ok": True,
+                "members": self.channel_members[channel],
+                "response_metadata": {"next_cursor": ""},
+            }
+        if method == "users.info":
+            user = self.users.get(str(params.get("user")))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": user}
+        if method == "conversations.open":
+            users = str(params.get("users") or "")
+            if not users or "," in users:
+                return {"ok": False, "error": "not_found"}
+            return {"ok": True, "channel": {"id": f"D{users}"}}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True}

@@ -68,7 +68,9 @@ class SlackHarness:
 
     @property
     def adapter(self) -> Any:
-        return self.services.extras["slack"]
+        from bot.slack import ADAPTER
+
+        return self.client.server.app[ADAPTER]
 
     async def post(
         self, body: str, content_type: str, headers: dict[str, str] | None = None
@@ -120,14 +122,16 @@ async def running_bot(
     # The rule analyzer keeps the tests independent of the shipped sentiment model.
     services = await build_services(Settings.for_tests(**values), analyzer=RuleAnalyzer())
     if samples:
-        services.extras["registry"].add_module(sample_handlers)
+        services.registry.add_module(sample_handlers)
     app = await build_app(services)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     harness = SlackHarness(fake, client, services)
-    if "slack" in services.extras:
+    from bot.slack import ADAPTER
+
+    if ADAPTER in app:
         # One post a second per channel is right for Slack, slow for a test suite.
-        services.extras["slack"].deliverer.pacer.interval = 0.01
+        app[ADAPTER].deliverer.pacer.interval = 0.01
     try:
         yield harness
     finally:

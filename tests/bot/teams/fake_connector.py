@@ -17,7 +17,7 @@ from aiohttp import web
 
 @dataclass
 class Call:
-    kind: str  # send | reply | update | create
+    kind: str  # send | reply | update | create | members
     method: str
     conversation_id: str | None
     activity_id: str | None
@@ -40,6 +40,8 @@ class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     # Statuses (and Retry-After seconds) the next calls answer with, in order.
     failures: list[tuple[int, str | None]] = field(default_factory=list)
+    # conversation id → its members (GET …/members), as the connector lists them
+    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -65,6 +67,7 @@ class FakeConnector:
         app.router.add_post(base + "/{conversation}/activities", self._send)
         app.router.add_post(base + "/{conversation}/activities/{activity}", self._reply)
         app.router.add_put(base + "/{conversation}/activities/{activity}", self._update)
+        app.router.add_get(base + "/{conversation}/members", self._members)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -81,7 +84,7 @@ class FakeConnector:
             method=request.method,
             conversation_id=request.match_info.get("conversation"),
             activity_id=request.match_info.get("activity"),
-            body=await request.json(),
+            body=await request.json() if request.can_read_body else {},
             headers=dict(request.headers),
         )
         self.calls.append(call)
@@ -105,10 +108,23 @@ class FakeConnector:
         call, failed = await self._record("update", request)
         return failed or web.json_response({"id": call.activity_id}, status=200)
 
+    async def _members(self, request: web.Request) -> web.Response:
+        call, failed = await self._record("members", request)
+        if failed:
+            return failed
+        found = self.members.get(str(call.conversation_id))
+        if found is None:
+            body = {"error": {"code": "ConversationNotFound", "message": "not found"}}
+            return web.json_response(body, status=404)
+        return web.json_response(found)
+
     async def _create(self, request: web.Request) -> web.Response:
         call, failed = await self._record("create", request)
         if failed:
             return failed
+        if call.body.get("isGroup") is False:  # a personal chat with one member
+            member = (call.body.get("members") or [{}])[0].get("id", "")
+            return web.json_response({"id": f"a:personal-{member}"}, status=201)
         channel = call.body.get("channelData", {}).get("channel", {}).get("id", "19:new@thread.v2")
         activity_id = str(next(self._ids))
         body = {"id": f"{channel};messageid={activity_id}", "activityId": activity_id}

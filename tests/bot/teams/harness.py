@@ -38,7 +38,7 @@ class TeamsHarness:
 
     @property
     def gate(self) -> asyncio.Event:
-        return self.services.extras.setdefault("teamstest.gate", asyncio.Event())
+        return sample_handlers.gate_of(self.services)
 
     async def post(
         self, activity: dict[str, Any], headers: dict[str, str] | None = None
@@ -64,7 +64,7 @@ async def start_bot(
     services = await build_services(
         Settings.for_tests(database_url=db_url, **settings), analyzer=RuleAnalyzer()
     )
-    services.extras["registry"].add_module(sample_handlers)
+    services.registry.add_module(sample_handlers)
     app = await build_app(services)
     runtime = app.get(RUNTIME)  # None when the settings turned Teams off
     if runtime is not None:

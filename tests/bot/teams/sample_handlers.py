@@ -20,9 +20,18 @@ HOSTILE = {
 }
 
 
+# The gate of each running bot's services (by id: one bot per test, alive through it).
+GATES: dict[int, asyncio.Event] = {}
+
+
+def gate_of(services: object) -> asyncio.Event:
+    """The event a test sets when the 'model' may finish."""
+    return GATES.setdefault(id(services), asyncio.Event())
+
+
 def gate(ctx: Context) -> asyncio.Event:
     """The event a test sets when the 'model' may finish."""
-    return ctx.services.extras.setdefault("teamstest.gate", asyncio.Event())
+    return gate_of(ctx.services)
 
 
 @command("teamsslow", order=990, hidden=True)

@@ -56,7 +56,7 @@ async def subscribe(services: Any, channel: str = "console", level: str | None =
             now=NOW,
             settings={"sensitivity": level} if level else None,
         )
-    engine = services.extras.get("alerts")
+    engine = services.background.alerts
     if engine is not None:
         engine.forget_targets()
 

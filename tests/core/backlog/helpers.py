@@ -144,7 +144,7 @@ async def ask(services: Any, text: str = "", **kw: Any) -> Reply:
     """Dispatch a console line (or a click) through the real registry and dispatch."""
     from handlers.dispatch import dispatch
 
-    return await dispatch(services.extras["registry"], services, console(text, **kw))
+    return await dispatch(services.registry, services, console(text, **kw))
 
 
 async def seed_listening(services: Any, now: dt.datetime = NOW) -> None:

@@ -81,3 +81,12 @@ def test_claims_outside_the_facts_file_are_listed() -> None:
     found = codes("Morgen ist sie da, mit 50 % Rabatt und 3 Jahren Garantie.")
     (claims,) = [v for k, v in found.items() if k.startswith("claims:")]
     assert claims["claims"] == "50, 3, morgen, rabatt"
+
+
+def test_links_to_an_allowed_domain_that_no_renderer_would_open_are_flagged() -> None:
+    # The draft checks follow core.url_policy: an allowed host alone is not enough.
+    keys = "\n".join(codes("Mehr: ftp://lumora.example/help"))
+    assert "link:ftp://lumora.example/help|lumora.example" in keys
+    hidden = "https://lumora.example/he\u202elp"
+    assert "link:" + hidden in "\n".join(codes("Mehr: " + hidden))
+    assert codes("Mehr: www.lumora.example/help") == {}

@@ -15,7 +15,7 @@ from core.clock import utcnow
 from core.db import SessionFactory, session_scope
 from core.drafts.service import DraftService
 from core.drafts.story import story_of
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 from core.storage.topics import add_topic, insert_assignments
 from integrations.llm import OpenAIChat
 from tests.core.drafts.conftest import ANNA, T0, THREAD, add_mention

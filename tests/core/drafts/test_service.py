@@ -13,6 +13,7 @@ from core.clock import utcnow
 from core.db import SessionFactory
 from core.drafts.errors import ModelError, PublishError
 from core.drafts.service import CLAIM_TTL, DraftService
+from core.reply import Actor
 from core.storage import audit
 from tests.core.drafts.conftest import (
     ANNA,
@@ -346,3 +347,32 @@ async def test_listing(service: DraftService, sessions: SessionFactory) -> None:
     assert [d.id for d, _ in own] == [mine.id]
     everything, total = await service.listing("all", ANNA)
     assert total == 3 and everything[0][1] is not None
+
+
+async def test_mine_and_approvals_count_people_across_platforms(
+    sessions: SessionFactory, workspace: Workspace
+) -> None:
+    # Anna uses Slack and Teams; two different people must approve.
+    workspace.people = {"anna": ["slack:U_ANNA", "teams:aad-anna"], "ben": ["slack:U_BEN"]}
+    workspace.approvers.people = ["anna", "ben"]
+    workspace.approvers.required = 2
+    anna_in_teams = Actor("aad-anna", "Anna", "teams")
+    publisher = FakePublisher()
+    service = DraftService(
+        sessions=sessions, workspace=workspace, publishers={"mastodon": publisher}, clock=utcnow
+    )
+    asked = await proposed(service, sessions, actor=ANNA)
+    own, _ = await service.listing("mine", anna_in_teams)
+    assert [d.id for d, _ in own] == [asked.id]  # asked for in Slack, listed in Teams
+
+    first = await service.approve(draft_id=asked.id, version=asked.version, actor=MALLORY)
+    assert (first.status, first.reason) == ("refused", "not_approver")
+    first = await service.approve(draft_id=asked.id, version=asked.version, actor=ANNA)
+    assert (first.status, first.approvals) == ("approval_noted", 1)
+    again = await service.approve(draft_id=asked.id, version=asked.version, actor=anna_in_teams)
+    assert (again.status, again.reason, again.approvals) == ("refused", "approved_already", 1)
+    assert publisher.calls == 0
+    second = await service.approve(draft_id=asked.id, version=asked.version, actor=BEN)
+    assert second.status == "approved" and publisher.calls == 1
+    kinds = [kind for kind, *_ in await events(sessions, asked.id)]
+    assert kinds.count("draft.approval") == 2 and kinds.count("draft.approved") == 1

@@ -185,7 +185,7 @@ async def test_the_brief_opens_with_the_events_and_their_days(db_url: str) -> No
     services = await _scenario(db_url, "velora")
     try:
         reply = await dispatch(
-            services.extras["registry"], services, console_request("brief 7d", locale="de")
+            services.registry, services, console_request("brief 7d", locale="de")
         )
         opening = [s for s in reply.sections if s.startswith("• ")]
         text = "\n".join(opening)
@@ -208,7 +208,7 @@ async def test_trends_for_a_period_lists_the_events_most_significant_first(db_ur
     services = await _scenario(db_url, "brightwave")
     try:
         reply = await dispatch(
-            services.extras["registry"], services, console_request("trends 7d", locale="en")
+            services.registry, services, console_request("trends 7d", locale="en")
         )
         assert reply.title == "Trends: the last 7 days"
         events = [

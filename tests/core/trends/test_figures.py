@@ -8,11 +8,12 @@ import pytest
 
 from config.settings import Settings
 from config.workspace import load_workspace
+from core.format import sparkline
 from core.i18n import Translator
 from core.models import SourceState
 from core.storage.trends import Totals
 from core.trends import fmt
-from core.trends.chart import ChartText, png_chart, sparkline, text_chart
+from core.trends.chart import ChartText, png_chart, text_chart
 from core.trends.coverage import coverage
 from core.trends.movers import movers, z_change
 from core.trends.period import parse_period
@@ -84,6 +85,7 @@ def test_chart_is_a_png_with_a_text_fallback() -> None:
     words = ChartText("Mentions", "all", "negative", "positive")
     png = png_chart(["10:00", "11:00", "12:00"], [3, 9, 4], [1, 5, 0], [1, 2, 3], words)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
+    assert sparkline([4, None, 8]) == "▅·█" and sparkline([]) == ""
     assert sparkline([0, 5, 10]) == "▁▅█"
     text = text_chart([0, 5, 10], [0, 0, 10], [10, 0, 0], words)
     assert text.splitlines() == ["all       ▁▅█", "negative  ▁▁█", "positive  █▁▁"]

@@ -129,3 +129,35 @@ def test_a_story_without_a_shared_phrase_is_named_by_a_typical_lead_not_by_stems
     assert labels is not None
     assert labels.label.startswith("Heute war ein seltsamer Tag") and labels.label.endswith("…")
     assert "·" not in labels.label and "," not in labels.label
+
+
+def test_a_word_most_of_them_use_names_a_story_rather_than_a_whole_post() -> None:
+    """The demo once had a story named "Descaling day again. Vinegar or citric acid?"."""
+    members = [
+        ("Descaling day again. Vinegar or citric acid?", "en", ()),
+        ("Descaling day again. Vinegar or citric acid?", "en", ()),
+        ("How often do you descale? Vinegar works for me.", "en", ()),
+        ("Do you descale with vinegar or with the tablets?", "en", ()),
+    ]
+    labels = label_story(members, vocab=_vocab(), names=NAMES)
+    assert labels is not None
+    assert "?" not in labels.label and len(labels.label.split()) <= 4, labels
+    assert any(labels.label.lower() in text.lower() for text, _, _ in members), labels
+
+
+def test_praise_and_order_words_do_not_open_a_name() -> None:
+    """The demo once named stories "erstes Herz" and "tolles Upgrade"."""
+    members = [
+        ("Tolles Upgrade für meine Küche", "de", ()),
+        ("Ein tolles Upgrade, die neue Lumora Brew", "de", ()),
+        ("Das Upgrade hat sich gelohnt", "de", ()),
+    ]
+    labels = label_story(members, vocab=_vocab(), names=NAMES)
+    assert labels is not None and labels.get("de") == "Upgrade", labels
+    hearts = [
+        ("Mein erstes Herz auf dem Cappuccino mit der Lumora Brew!", "de", ()),
+        ("Endlich mein erstes Herz geschafft, Milchschaum war perfekt.", "de", ()),
+        ("Mein erstes Herz, ich bin so stolz.", "de", ()),
+    ]
+    named = label_story(hearts, vocab=_vocab(), names=NAMES)
+    assert named is not None and not named.label.lower().startswith("erstes"), named

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from core.models import Mention
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 from core.trends.stories import (
     main_stories,
     story_key,
@@ -163,3 +163,42 @@ async def test_the_brief_section_leads_with_the_week_s_stories(velora: Any) -> N
         assert story.label in example.text or story.terms
     ranks = [s.rank for s in stories]
     assert ranks == sorted(ranks, reverse=True)
+
+
+async def test_a_hashtag_that_is_one_story_is_filed_as_that_story(velora: Any) -> None:
+    """The trends button once filed "#veloratour" and its story as two backlog items, and
+    `trends` listed both; one story is one backlog item, whichever of its keys is clicked."""
+    import json
+
+    from core.models_backlog import BacklogItem
+    from handlers.dispatch import dispatch
+    from tests.conftest import console_request
+
+    services, _ = velora
+    roots = await _check_one_story_per_event(services, ("tour",))
+
+    async def click(key: str) -> Any:
+        value = json.dumps({"key": key, "kind": "climb"})
+        request = console_request(f"!trends.to_backlog {value}", locale="de")
+        return await dispatch(services.registry, services, request)
+
+    first = await click("tag:#veloratour")
+    assert first.sections[0].startswith("Ins Backlog übernommen als #"), first.sections
+    again = await click(f"topic:{roots['tour']}")
+    assert "steht schon im Backlog" in again.sections[0], again.sections
+    async with services.sessions() as session:
+        items = (await session.execute(select(BacklogItem))).scalars().all()
+    assert [i.topic_key for i in items] == [f"topic:{roots['tour']}"]
+
+
+async def test_the_brief_lists_a_story_named_like_a_hashtag_once(velora: Any) -> None:
+    """The brief once listed "#lumoralatteart" under rising hashtags and, again, under rising
+    topics (its story has the hashtag's name)."""
+    from handlers.dispatch import dispatch
+    from tests.conftest import console_request
+
+    services, _ = velora
+    reply = await dispatch(services.registry, services, console_request("brief 7d", locale="de"))
+    rows = {f.label: f.value for f in reply.facts}
+    assert "#veloratour" in rows.get("Steigende Hashtags", ""), rows
+    assert "#veloratour" not in rows.get("Steigende Themen", ""), rows

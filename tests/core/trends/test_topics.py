@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from core.models import HourlyCount
-from core.models_trends import MentionTopic, Topic
+from core.models_stories import MentionTopic, Topic
 from core.trends.topic_job import TopicJob
 from core.trends.topics import SentenceEncoder, group, names_pattern, normalise, topic_text
 from tests.core.trends.helpers import NOW, Clock, make_services, raws

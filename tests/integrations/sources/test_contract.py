@@ -57,12 +57,11 @@ async def test_polled_twice_every_item_is_stored_once(
     )
     cfg = SourceConfig(**case.entry(base))
     source_services.workspace = source_services.workspace.model_copy(update={"sources": [cfg]})
-    source_services.extras["source_http"] = http
-    (first,), failed = await poller.ingest_once(source_services)
+    (first,), failed = await poller.ingest_once(source_services, client=http)
     assert not failed, first
     new = int(first.split(": ")[1].split(" new")[0])
     assert new > 0, first
-    (second,), failed = await poller.ingest_once(source_services)
+    (second,), failed = await poller.ingest_once(source_services, client=http)
     assert not failed and second.startswith(f"{cfg.name}: 0 new"), second
 
 

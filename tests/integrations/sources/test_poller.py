@@ -87,7 +87,6 @@ async def wired(api: FakeAPI, http: HttpClient, source_services: Any) -> Any:
         source_config("x", "x", query="Lumora"),
     ]
     source_services.workspace = source_services.workspace.model_copy(update={"sources": sources})
-    source_services.extras["source_http"] = http
     return source_services, algolia, state
 
 
@@ -101,9 +100,9 @@ async def _state(services: Any, name: str) -> SourceState | None:
         return await store.get_state(session=s, name=name)
 
 
-async def test_one_failing_source_does_not_stop_the_others(wired: Any) -> None:
+async def test_one_failing_source_does_not_stop_the_others(wired: Any, http: HttpClient) -> None:
     services, _, _ = wired
-    lines, failed = await poller.ingest_once(services)
+    lines, failed = await poller.ingest_once(services, client=http)
     assert failed
     assert lines[0] == "hn: 3 new, 0 duplicates, 0 errors"
     assert lines[1] == "blog: 1 new, 0 duplicates, 0 errors"
@@ -120,10 +119,10 @@ async def test_one_failing_source_does_not_stop_the_others(wired: Any) -> None:
 
 
 async def test_a_restart_after_a_crash_resumes_without_duplicates(
-    wired: Any, monkeypatch: pytest.MonkeyPatch
+    wired: Any, http: HttpClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     services, algolia, _ = wired
-    await poller.ingest_once(services, only="hn")
+    await poller.ingest_once(services, client=http, only="hn")
     algolia.hits += hits(2, 10)
     real_save = store.save_progress
 
@@ -131,12 +130,12 @@ async def test_a_restart_after_a_crash_resumes_without_duplicates(
         raise RuntimeError("killed before the cursor was stored")
 
     monkeypatch.setattr(store, "save_progress", crash)
-    lines, failed = await poller.ingest_once(services, only="hn")
+    lines, failed = await poller.ingest_once(services, client=http, only="hn")
     assert failed and "unexpected error (RuntimeError)" in lines[0]
     assert await _count(services) == 5  # the batch is stored; only its cursor is missing
     monkeypatch.setattr(store, "save_progress", real_save)
     algolia.hits += hits(1, 20)
-    lines, failed = await poller.ingest_once(services, only="hn")
+    lines, failed = await poller.ingest_once(services, client=http, only="hn")
     assert not failed
     assert lines == ["hn: 1 new, 2 duplicates, 0 errors"]  # refetched the 2, stored them once
     async with services.sessions() as s:
@@ -144,36 +143,40 @@ async def test_a_restart_after_a_crash_resumes_without_duplicates(
     assert sorted(i for (i,) in ids) == sorted(h["objectID"] for h in algolia.hits)
 
 
-async def test_bad_payloads_and_timeouts_are_marked_and_retried_later(wired: Any) -> None:
+async def test_bad_payloads_and_timeouts_are_marked_and_retried_later(
+    wired: Any, http: HttpClient
+) -> None:
     services, algolia, _ = wired
     algolia.mode = "truncated"
-    lines, failed = await poller.ingest_once(services, only="hn")
+    lines, failed = await poller.ingest_once(services, client=http, only="hn")
     assert failed and "invalid or truncated JSON" in lines[0]
     algolia.mode = "slow"
-    lines, _ = await poller.ingest_once(services, only="hn")
+    lines, _ = await poller.ingest_once(services, client=http, only="hn")
     assert "timeout after 1 s" in lines[0]
     state = await _state(services, "hn")
     assert state is not None and state.error_count == 2
     algolia.mode = "ok"
-    lines, failed = await poller.ingest_once(services, only="hn")
+    lines, failed = await poller.ingest_once(services, client=http, only="hn")
     assert not failed and lines[0] == "hn: 3 new, 0 duplicates, 0 errors"
     state = await _state(services, "hn")
     assert state is not None and state.error_count == 0 and state.next_poll_at is None
 
 
-async def test_a_long_retry_after_rests_the_source_that_long(wired: Any) -> None:
+async def test_a_long_retry_after_rests_the_source_that_long(wired: Any, http: HttpClient) -> None:
     services, _, state = wired
     state["mastodon"] = "rate-limited"
-    lines, _ = await poller.ingest_once(services, only="masto")
+    lines, _ = await poller.ingest_once(services, client=http, only="masto")
     assert "HTTP 429" in lines[0]
     masto = await _state(services, "masto")
     assert masto is not None and masto.next_poll_at is not None
     assert masto.next_poll_at - services.clock() > dt.timedelta(seconds=110)
 
 
-async def test_a_scheduled_poll_skips_a_resting_source(wired: Any, api: FakeAPI) -> None:
+async def test_a_scheduled_poll_skips_a_resting_source(
+    wired: Any, http: HttpClient, api: FakeAPI
+) -> None:
     services, _, _ = wired
-    await poller.ingest_once(services, only="masto")
+    await poller.ingest_once(services, client=http, only="masto")
     before = len(api.requests)
     info = next(
         i
@@ -185,9 +188,9 @@ async def test_a_scheduled_poll_skips_a_resting_source(wired: Any, api: FakeAPI)
     assert len(api.requests) == before  # resting after the failure: not asked again yet
 
 
-async def test_unknown_source_name_is_an_error(wired: Any) -> None:
+async def test_unknown_source_name_is_an_error(wired: Any, http: HttpClient) -> None:
     services, _, _ = wired
-    assert await poller.ingest_once(services, only="nope") == (
+    assert await poller.ingest_once(services, client=http, only="nope") == (
         ["nope: no such source in the workspace file"],
         True,
     )
@@ -201,7 +204,7 @@ async def test_setup_registers_one_job_per_ready_source(wired: Any) -> None:
         def every(self, name: str, seconds: float, fn: Any) -> None:
             jobs.append((name, seconds))
 
-    services.extras["scheduler"] = Scheduler()
+    services.background.scheduler = Scheduler()
     app = web.Application()
     poller.setup(app, services)
     assert jobs == [("poll:hn", 300), ("poll:blog", 300), ("poll:masto", 300)]

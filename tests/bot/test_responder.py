@@ -1,4 +1,4 @@
-"""Work after the ack: bounded, and slow jobs do not hold up quick ones."""
+"""The responder: work after the ack is bounded, and slow jobs do not hold up quick ones."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ import warnings
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
-from bot.slack import adapter as adapter_module
-from bot.slack.adapter import CONCURRENCY, SlackAdapter
+from bot.responder import CONCURRENCY, Responder
 
 
-def bare_adapter() -> SlackAdapter:
-    """Only the scheduling of work is tested here: no database, no Slack."""
-    services: Any = SimpleNamespace(extras={})
-    return SlackAdapter(services, deliverer=None)  # type: ignore[arg-type]
+def bare_responder() -> Responder:
+    """Only the scheduling of work is tested here: no database, no platform."""
+    services: Any = SimpleNamespace(instance="test")
+    return Responder(services, "test")
 
 
 async def test_at_most_a_few_requests_are_worked_on_at_once() -> None:
-    adapter = bare_adapter()
+    responder = bare_responder()
     running, peak = 0, 0
 
     async def job() -> None:
@@ -32,14 +29,14 @@ async def test_at_most_a_few_requests_are_worked_on_at_once() -> None:
         running -= 1
 
     for _ in range(CONCURRENCY * 5):
-        adapter.spawn(job())
-    await adapter.drain()
+        responder.spawn(job())
+    await responder.drain()
     assert peak == CONCURRENCY
 
 
-async def test_a_slow_job_gives_its_slot_up(services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(adapter_module, "HOLD_SECONDS", 0.05)
-    adapter = bare_adapter()
+async def test_a_slow_job_gives_its_slot_up() -> None:
+    responder = bare_responder()
+    responder.hold = 0.05
     release = asyncio.Event()
     done: list[str] = []
 
@@ -51,32 +48,32 @@ async def test_a_slow_job_gives_its_slot_up(services: Any, monkeypatch: pytest.M
         done.append("quick")
 
     for n in range(CONCURRENCY + 2):
-        adapter.spawn(slow(n))
-    adapter.spawn(quick())
+        responder.spawn(slow(n))
+    responder.spawn(quick())
     for _ in range(200):
         if done:
             break
         await asyncio.sleep(0.01)
     assert done == ["quick"]
     release.set()
-    await adapter.drain()
+    await responder.drain()
     assert len(done) == CONCURRENCY + 3
 
 
 async def test_drain_cancels_what_is_left_without_leaking_coroutines() -> None:
-    adapter = bare_adapter()
+    responder = bare_responder()
     forever = asyncio.Event()
 
     async def stuck() -> None:
         await forever.wait()
 
     for _ in range(CONCURRENCY * 2):
-        adapter.spawn(stuck())
+        responder.spawn(stuck())
     await asyncio.sleep(0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        await adapter.drain(timeout=0.05)
+        await responder.drain(timeout=0.05)
         await asyncio.sleep(0)
         gc.collect()
-    assert not adapter._tasks
+    assert not responder.tasks
     assert not [w for w in caught if "never awaited" in str(w.message)]

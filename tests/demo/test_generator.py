@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import statistics
 import subprocess
@@ -17,7 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config.workspace import load_workspace
-from core.demo import (
+from core.raw import RawMention
+from core.text import content_hash, fold
+from core.watchlist import Term, Watchlist, normalize_term
+from demo import (
     DELIVERY_SPIKE_BEFORE,
     DEMO_NOTICE,
     DEMO_SOURCES,
@@ -28,9 +32,6 @@ from core.demo import (
     generate_demo,
     seed_demo,
 )
-from core.raw import RawMention
-from core.text import content_hash, fold
-from core.watchlist import Term, Watchlist, normalize_term
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 3, 14, 9, 17, 30)
@@ -352,7 +353,7 @@ def test_generation_is_fast() -> None:
 
 def test_importing_the_demo_loads_no_database_or_models() -> None:
     code = (
-        "import sys, core.demo; "
+        "import sys, demo; "
         "heavy = [m for m in ('sqlalchemy', 'core.pipeline', 'core.analysis.sentiment') "
         "if m in sys.modules]; print(heavy)"
     )
@@ -410,3 +411,45 @@ def test_every_dated_phrase_fits_its_post(now: dt.datetime) -> None:
 
 
 _WEEKDAYS_DE = "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag".split()
+
+
+# -- the texts are data ---------------------------------------------------------------------
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_slot_in_the_data_is_one_the_generator_fills(lang: str) -> None:
+    import string
+
+    from demo import generator
+
+    texts = generator._TEXTS[lang]
+    fillable = {"tag", "product", "comp", "month", "weekday", "time"}
+    fillable |= set(generator._NAMES) | set(generator._NUMBERS) | set(texts["words"])
+    slots = {
+        name
+        for text in _strings(texts)
+        for _, name, spec, conversion in string.Formatter().parse(text)
+        if name is not None and not spec and not conversion
+    }
+    assert slots and slots <= fillable, slots - fillable
+    # Both languages have the same topics, sentiments, questions, title keys and pools.
+    other = generator._TEXTS["en" if lang == "de" else "de"]
+    for key in ("posts", "questions", "titles", "hashtags", "outlets", "verdicts"):
+        assert texts[key].keys() == other[key].keys(), key
+    for topic, by_sentiment in texts["posts"].items():
+        assert by_sentiment.keys() == other["posts"][topic].keys(), topic
+    assert set(texts["questions"]) == set(generator._COMMON["question_weights"])
+    conditions = {when for _, when in generator._TIMES[lang]} | set(texts["only_when"].values())
+    probe = generator._Writer(random.Random(1), 24)
+    for when in conditions:
+        probe.fits(when)  # a condition the data names that fits() does not know raises

@@ -15,8 +15,8 @@ import pytest
 
 from config.settings import Settings
 from core.backlog.suggest import suggest
-from core.demo import DEMO_NOTICE, generate_demo, seed_demo
 from core.trends.stories import main_stories
+from demo import DEMO_NOTICE, generate_demo, seed_demo
 
 NOW = dt.datetime(2026, 12, 7, 10, 0)
 DAYS, TOTAL = 16, 4000  # a smaller month: the planted events scale with the total
