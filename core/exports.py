@@ -13,6 +13,7 @@ importer takes exactly that apostrophe away again.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
@@ -150,7 +151,8 @@ async def write_csv(path: Path, header: Sequence[str], rows: AsyncIterator[list[
         writer = csv.writer(out)
         writer.writerow(header)
         async for chunk in rows:
-            writer.writerows([csv_cell(v) for v in row] for row in chunk)
+            # Encoding and writing in a worker thread: the event loop keeps answering.
+            await asyncio.to_thread(writer.writerows, [[csv_cell(v) for v in r] for r in chunk])
             count += len(chunk)
     return count
 
@@ -173,10 +175,10 @@ async def write_xlsx(
         cell.font = bold
         head.append(cell)
     sheet.append(head)
-    count = 0
-    async for chunk in rows:
+
+    def append(chunk: list[list[Any]]) -> None:
         for row in chunk:
-            cells = []
+            cells: list[Any] = []
             for value in row:
                 if isinstance(value, str):
                     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -185,6 +187,12 @@ async def write_xlsx(
                 else:
                     cells.append(value)
             sheet.append(cells)
+
+    count = 0
+    async for chunk in rows:
+        # openpyxl is slow (about a second per 1,000 rows): a worker thread, one chunk at a
+        # time, so the event loop keeps answering Slack and Teams meanwhile.
+        await asyncio.to_thread(append, chunk)
         count += len(chunk)
-    book.save(path)
+    await asyncio.to_thread(book.save, path)
     return count

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import re
 import secrets
-import time
 from pathlib import Path
 
 from core.clock import localize
@@ -24,15 +23,18 @@ def new_path(ctx: Context, stem: str, suffix: str, *, now: dt.datetime | None = 
     """A fresh path in the files folder: `<stem>-<local date and time>-<random>.<suffix>`."""
     folder = Path(ctx.services.settings.files_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    _prune(folder)
     stamp = localize(now or ctx.now(), ctx.workspace.schedules.timezone).strftime("%Y%m%d-%H%M")
     safe = _UNSAFE.sub("-", stem).strip("-") or "file"
-    return folder / f"{safe}-{stamp}-{secrets.token_hex(4)}.{suffix}"
+    path = folder / f"{safe}-{stamp}-{secrets.token_hex(4)}.{suffix}"
+    path.touch()
+    _prune(folder, path)
+    return path
 
 
-def _prune(folder: Path) -> None:
-    # The wall clock, not the Services clock: file ages are the file system's.
-    cutoff = time.time() - KEEP_SECONDS
+def _prune(folder: Path, new: Path) -> None:
+    # File ages are the file system's: measured against the new file's own time, so that
+    # neither the Services clock nor a wall clock set apart from the disk's can misjudge them.
+    cutoff = new.stat().st_mtime - KEEP_SECONDS
     for path in folder.iterdir():
         with contextlib.suppress(OSError):
             if path.is_file() and path.stat().st_mtime < cutoff:

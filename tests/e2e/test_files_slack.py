@@ -49,3 +49,18 @@ async def test_a_refused_upload_is_said_in_the_channel(db_url: str, tmp_path: Pa
         )
         assert "missing_scope" in str(posts[0].params)
         assert bot.fake.of("files.completeUploadExternal") == []
+
+
+async def test_the_notifier_uploads_the_files_of_a_scheduled_post(
+    db_url: str, tmp_path: Path
+) -> None:
+    from core.reply import File, Reply
+
+    async with running_bot(db_url, files_dir=tmp_path) as bot:
+        notifier = bot.services.notifiers["slack"]
+        pdf = File(name="bericht.pdf", mime="application/pdf", data=b"%PDF-1.7 weekly")
+        ts = await notifier.post(channel_id="CWEEK", reply=Reply(title="Bericht", files=[pdf]))
+        (done,) = bot.fake.of("files.completeUploadExternal")
+        assert done.params["channel_id"] == "CWEEK" and ts
+        (entry,) = json.loads(done.params["files"])
+        assert bot.fake.uploads[entry["id"]] == b"%PDF-1.7 weekly"
