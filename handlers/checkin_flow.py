@@ -227,7 +227,10 @@ async def summary(
             session=session, platform=conversation.platform, channel_id=conversation.id, day=day
         )
         items = await backlog_store.list_items(session=session, states=OPEN_STATES)
-    if not rows:
+    # Members who were not asked (the post came before their check-in time, or their ask
+    # failed) have no row; the post still names them, except those away that day.
+    missing = await _unasked(ctx, conversation, day, {r.member_id for r in rows}) if publish else []
+    if not rows and not missing:
         return [], []
     answered = [r for r in rows if r.state == "answered"]
     # Once the standup posted them, the answers are the channel's to see.
@@ -257,14 +260,30 @@ async def summary(
         title = t("checkin.blocked_title", name=row.member_name) if blocker else row.member_name
         item = Item(title=title, text="\n".join(lines), actions=tuple(actions[:5]))
         (blocked if blocker else others).append(item)
-    sections = [t("checkin.summary", answered=len(answered), asked=len(rows))]
-    silent = [r.member_name for r in rows if r.state == "asked"]
+    sections = [t("checkin.summary", answered=len(answered), asked=len(rows) + len(missing))]
+    silent = [r.member_name or r.member_id for r in rows if r.state == "asked"] + missing
     if silent:
         sections.append(t("checkin.no_answer_from", list=", ".join(silent)))
     skipped = [r.member_name for r in rows if r.state == "skipped"]
     if skipped:
         sections.append(t("checkin.not_today", list=", ".join(skipped)))
     return sections, blocked + others
+
+
+async def _unasked(ctx: Context, conversation: Conversation, day: str, have: set[str]) -> list[str]:
+    """The standup's members with no check-in row for `day` who are not away."""
+    settings = CheckinSettings.from_settings(
+        await channel_settings(ctx.services, conversation.platform, conversation.id)
+    )
+    if not settings.enabled:
+        return []
+    try:
+        members = await members_of(ctx.services, conversation.platform, conversation.id, settings)
+    except Exception:  # the post matters more than the roster (the platform may be down)
+        log.warning("could not list the standup's members", exc_info=True)
+        return []
+    date = dt.date.fromisoformat(day)
+    return [m.label for m in members if m.id not in have and not settings.is_away(m.id, date)]
 
 
 def local_day(now: dt.datetime, zone: str) -> str:

@@ -106,6 +106,17 @@ async def test_three_members_two_answer_one_edits_one_skips_posted_once(svc: Any
     assert [(i.title, i.owner) for i in blocked] == [("anna: Waiting for legal", "anna")]
 
 
+async def test_members_not_yet_asked_are_named_unless_away(svc: Any) -> None:
+    """`standup post` before the check-in time once said "1 of 1 answered" for a team of
+    three: members without a row (not asked yet) count and are named as not answering."""
+    await _team(svc)
+    await ask(svc, "standup away @cem until 2026-11-30")
+    await ask(svc, 'standup checkin answer "A" "B" "no"', actor="anna")  # asks anna on demand
+    text = (await ask(svc, "standup post")).plain_text()
+    assert "1 of 2 answered" in text and "No answer from: ben" in text
+    assert "cem" not in text
+
+
 async def test_history_shows_only_ones_own(svc: Any) -> None:
     await _team(svc)
     await ask(svc, 'standup checkin answer "A" "B" "C"', actor="anna")
