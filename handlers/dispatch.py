@@ -85,6 +85,8 @@ async def dispatch_outcome(
                 sections=[message, t("usage.line", usage=spec.usage)], ephemeral=True, error=True
             )
             return reply, "usage"
+        if request.read_as:
+            reply.footnotes.append(_read_as(ctx, request.read_as))
         await _offer_backfill(services, ctx, reply)
         return _judged(reply)
     except UsageError as exc:
@@ -107,6 +109,17 @@ async def _offer_backfill(services: Services, ctx: Context, reply: Reply) -> Non
         return
     if line:
         reply.footnotes.append(line)
+
+
+def _read_as(ctx: Context, words: tuple[str, ...]) -> str:
+    """How an ambiguous line was read: each word in quotation marks, cut when long."""
+    shown = " ".join(ctx.t("usage.quoted", word=shorten(w, 60)) for w in words[:12])
+    return ctx.t("usage.read_as", words=shown + (" …" if len(words) > 12 else ""))
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, or its start and an ellipsis when longer than `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _judged(reply: Reply) -> tuple[Reply, str]:

@@ -14,7 +14,7 @@ from bot.files_disk import on_disk
 from bot.responder import Responder
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
-from handlers.args import UsageError, split_text
+from handlers.args import read_words
 from handlers.context import Services
 from handlers.dispatch import resolve_locale
 from handlers.registry import Registry
@@ -57,7 +57,7 @@ def parse_line(line: str, locale: str | None = None, actor: Actor = CONSOLE_ACTO
             action_value=value,
             form=form,
         )
-    words = split_text(text)
+    words, guessed = read_words(text)
     command, args = (words[0], words[1:]) if words else ("help", [])
     return Request(
         command=command,
@@ -66,6 +66,7 @@ def parse_line(line: str, locale: str | None = None, actor: Actor = CONSOLE_ACTO
         conversation=CONSOLE_CHANNEL,
         locale=locale,
         text=text,
+        read_as=tuple(words) if guessed else (),
     )
 
 
@@ -80,9 +81,8 @@ def _action_value_and_form(rest: str) -> tuple[str, dict[str, str]]:
     """
     if "=" not in rest:
         return rest, {}
-    try:
-        words = split_text(rest)
-    except UsageError:
+    words, guessed = read_words(rest)
+    if guessed:
         return rest, {}
     fields = [_FIELD.match(w) for w in words[1:]]
     if not words or not fields or not all(fields):
@@ -98,14 +98,7 @@ async def answer(
     actor: Actor = CONSOLE_ACTOR,
 ) -> tuple[Reply, str]:
     """Dispatch one console line as `actor`; returns the reply and the locale it was written in."""
-    try:
-        request = parse_line(line, locale, actor)
-    except UsageError as exc:
-        request = Request("help", [], actor, CONSOLE_CHANNEL, locale=locale)
-        loc = await resolve_locale(services, request)
-        from core.i18n import translate
-
-        return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
+    request = parse_line(line, locale, actor)
     reply = on_disk(
         await Responder(services, "console", registry=registry).answer(request),
         services.settings.files_dir,
