@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias=_alias("HORCH_LOG_LEVEL"))
     seed_demo: bool = Field(default=True, validation_alias=_alias("HORCH_SEED_DEMO"))
     instance_id: str = Field(default="", validation_alias=_alias("HORCH_INSTANCE_ID"))
+    # The console's line history, kept across runs.
+    console_history: Path = Field(
+        default=ROOT / "var" / "console_history", validation_alias=_alias("HORCH_CONSOLE_HISTORY")
+    )
 
     # Slack
     slack_bot_token: str = Field(default="", validation_alias=_alias("SLACK_BOT_TOKEN"))
