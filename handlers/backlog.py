@@ -19,7 +19,15 @@ from core.storage import audit
 from core.storage import backlog as store
 from core.storage.backlog_evidence import mentions_by_ids
 from handlers.args import UsageError, parse
-from handlers.backlog_edit import add, change_state, edit, load, owner_name, take
+from handlers.backlog_edit import (
+    DROP_CONFIRMED,
+    add,
+    change_state,
+    edit,
+    load,
+    owner_name,
+    take,
+)
 from handlers.backlog_view import (
     evidence_facts,
     ice_basis_facts,
@@ -103,6 +111,8 @@ async def backlog_button(request: Request, ctx: Context) -> Reply:
         return await _show(ctx, ref)
     if verb == "take":
         reply = await take(request, ctx, ref)
+    elif verb == DROP_CONFIRMED.removeprefix("backlog."):
+        reply = await change_state(request, ctx, ref, "dropped", confirmed=True)
     elif verb in states.BUTTONS:
         reply = await change_state(request, ctx, ref, states.BUTTONS[verb])
     else:
