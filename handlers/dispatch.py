@@ -11,6 +11,7 @@ from core.storage import prefs
 from core.text import UNSTORABLE
 from handlers.args import UsageError
 from handlers.context import Context, Services
+from handlers.demo import seeding_note
 from handlers.registry import Registry
 from handlers.sources_backfill import backfill_offer
 
@@ -87,6 +88,8 @@ async def dispatch_outcome(
             return reply, "usage"
         if request.read_as:
             reply.footnotes.append(_read_as(ctx, request.read_as))
+        if not reply.error and (note := seeding_note(ctx, spec.name)):
+            reply.footnotes.insert(0, note)
         await _offer_backfill(services, ctx, reply)
         return _judged(reply)
     except UsageError as exc:

@@ -142,6 +142,8 @@ def prompt_session(
         completer=CommandCompleter(registry, watch_terms),
         complete_while_typing=False,
         bottom_toolbar=toolbar,
+        # Redraw now and then, so the toolbar's progress moves while the person types.
+        refresh_interval=0.5 if toolbar is not None else 0,
         enable_history_search=True,
         key_bindings=_keys(),
     )

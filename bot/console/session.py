@@ -25,6 +25,7 @@ from rich.text import Text
 from bot.console.buttons import Button, ButtonBook, button_number
 from bot.console.chat import CONSOLE_ACTOR, CONSOLE_CHANNEL, answer_request, parse_line
 from bot.console.editor import LineCancelled, prompt_session
+from bot.console.progress import toolbar
 from bot.console.render import render, safe
 from core.i18n import Translator, normalize_locale
 from core.reply import Actor, Reply, Request
@@ -57,7 +58,6 @@ class ConsoleSession:
     actor: Actor = CONSOLE_ACTOR
     console: Console = field(default_factory=Console)
     book: ButtonBook = field(default_factory=ButtonBook)
-    toolbar: Callable[[], AnyFormattedText] | None = None
     watch_terms: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -66,7 +66,6 @@ class ConsoleSession:
             self.registry,
             history=self.services.settings.console_history,
             watch_terms=lambda: self.watch_terms,
-            toolbar=self.toolbar,
         )
 
     @property
@@ -213,6 +212,18 @@ class ConsoleSession:
             log.exception("could not read the watch terms for completion")
 
 
+def _seeding_toolbar(session: ConsoleSession) -> Callable[[], AnyFormattedText]:
+    """The demo seeding's progress bar under the prompt while it runs."""
+    progress = session.services.background.seeding
+
+    def show() -> AnyFormattedText:
+        if not progress.running and (progress.finished or not session.services.settings.seed_demo):
+            session.prompt.bottom_toolbar = None  # done: the toolbar's line goes away
+        return toolbar(progress, session.t)
+
+    return show
+
+
 def banner_lines(t: Translator, listening: Listening | None) -> list[str]:
     """Where the bot listens and how Slack and Teams reach it."""
     if listening is None or listening.address is None:
@@ -238,11 +249,12 @@ async def repl(
     actor: Actor = CONSOLE_ACTOR,
     *,
     listening: Listening | None = None,
-    toolbar: Callable[[], AnyFormattedText] | None = None,
 ) -> None:
     """The interactive console until Ctrl-D, a second Ctrl-C, or `stop` is set; `actor` is
     who types (`chat --as NAME` plays a member of the team)."""
-    session = ConsoleSession(registry, services, locale, stop, actor, toolbar=toolbar)
+    session = ConsoleSession(registry, services, locale, stop, actor)
+    session.prompt.bottom_toolbar = _seeding_toolbar(session)
+    session.prompt.refresh_interval = 0.5
     banner = banner_lines(session.t, listening)
     # A new workspace's first start offers to fetch the sources' past (once per database).
     from handlers.sources_backfill import backfill_offer
