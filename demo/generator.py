@@ -321,8 +321,8 @@ async def seed_demo(
                 progress(min(done, total), total)
     if batch:
         new += (await pipeline.ingest(batch, via="demo")).new
-    if progress is not None:
-        progress(total, total)
+        if progress is not None:
+            progress(total, total)
     log.info("demo seeding stored %d new synthetic mentions", new)
     return new
 
