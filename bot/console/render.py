@@ -28,6 +28,7 @@ _CONTROL = re.compile(
     r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+_NBSP = "\u00a0"
 _SENT_STYLE = {"negative": "red", "neutral": "yellow", "positive": "green"}
 
 
@@ -80,8 +81,9 @@ def _buttons(actions: Iterable[Action], numbers: dict[int, int] | None) -> Text:
     for action in actions:
         number = numbers.get(id(action)) if numbers is not None else None
         if number is not None:
+            # No-break spaces keep a button on one line when the row wraps.
             line.append(f"[{number}]", style="bold reverse")
-            line.append(f" {safe(action.label)}", style="bold")
+            line.append(_NBSP + safe(action.label).replace(" ", _NBSP), style="bold")
         else:
             line.append(f"[{safe(action.label)}]", style="reverse")
             if not action.url:

@@ -23,6 +23,7 @@ from tests.e2e.cli import bot_env
 from tests.fakes import RuleAnalyzer
 
 pytestmark = pytest.mark.e2e
+_NBSP = "\u00a0"  # buttons keep their words together with no-break spaces
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r")
 # Generous: the bound says "it exits by itself", not how fast (timings belong in bench/).
 EXIT_BOUND = 15.0
@@ -56,7 +57,7 @@ class Terminal:
     def wait(self, pattern: str, timeout: float = 90.0) -> re.Match[str]:
         deadline = time.monotonic() + timeout
         while True:
-            text = _ESCAPES.sub("", self.raw)
+            text = _ESCAPES.sub("", self.raw).replace(_NBSP, " ")
             match = re.compile(pattern).search(text, self.seen)
             if match:
                 self.seen = match.end()

@@ -86,7 +86,7 @@ def test_buttons_are_numbered_and_keep_their_whole_value() -> None:
     )
     book = ButtonBook()
     numbers = book.number(reply)
-    out = to_text(reply, locale="en", zone="UTC", numbers=numbers)
+    out = to_text(reply, locale="en", zone="UTC", numbers=numbers).replace("\u00a0", " ")
     assert "[1] Draft reply" in out and "[2] More" in out and "[3] Open" in out
     assert "draft.create" not in out and "xxxx" not in out
     more = book.get(2)
