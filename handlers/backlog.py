@@ -65,7 +65,7 @@ async def backlog_command(request: Request, ctx: Context) -> Reply:
     """The content backlog: suggestions from the listening data, sorted by ICE score; --export csv gives the list as a file.
 
     de: Das Content-Backlog: Vorschläge aus den Listening-Daten, sortiert nach ICE-Score; --export csv liefert die Liste als Datei.
-    Usage: backlog [list [--state todo|in_progress|blocked|done|dropped|all] [--owner NAME] [--export csv] | suggest | add TEXT [--points N] [--format FORMAT] [--owner NAME] | show ID | edit ID [--title T] [--story S] [--owner NAME|me|none] [--points N] [--state STATE] [--format FORMAT] | drop ID]
+    Usage: backlog [list [--state todo|in_progress|blocked|done|dropped|all] [--owner NAME] [--export csv] | suggest | add TEXT [--points N] [--format FORMAT] [--owner NAME] [--impact 1-10] [--confidence 1-10] | show ID | edit ID [--title T] [--story S] [--owner NAME|me|none] [--points N] [--state STATE] [--format FORMAT] [--impact 1-10] [--confidence 1-10] | drop ID]
     """
     args = list(request.args)
     if args and args[0].startswith("--"):  # `backlog --export csv`, `backlog --state done`

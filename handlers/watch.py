@@ -143,7 +143,7 @@ async def _add(request: Request, ctx: Context, raw: str, kind: str | None) -> Re
 async def _remove(request: Request, ctx: Context, raw: str, *, confirmed: bool = False) -> Reply:
     term = " ".join(raw.split())
     if not term:
-        raise UsageError("watch.missing_term")
+        raise UsageError("watch.missing_remove_term")
     if not confirmed:
         question = await _ask_before_removing(ctx, term)
         if question is not None:
