@@ -133,7 +133,11 @@ def test_completion_of_commands_subcommands_flags_values_and_watch_terms() -> No
     assert _complete(completer, "watch re") == ["remove"]
     assert set(_complete(completer, "backlog ")) >= {"list", "suggest", "add", "show", "drop"}
     assert "--sentiment" in _complete(completer, "mentions x --sen")
-    assert _complete(completer, "mentions x --sentiment ne") == ["negative", "neutral"]
+    assert sorted(_complete(completer, "mentions x --sentiment ne")) == [
+        "negativ",
+        "negative",
+        "neutral",
+    ]
     assert _complete(completer, "watch add x --as comp") == ["competitor"]
     assert _complete(completer, "watch remove Lum") == ["Lumora", "Lumora Brew"]
     assert "mentions" in _complete(completer, "help men")
