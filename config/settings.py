@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # (HORCH_PUBLIC_URL + /files/…, HMAC-SHA256 with HORCH_FILES_SECRET) valid this long.
     files_dir: Path = Field(default=DEFAULT_FILES, validation_alias=_alias("HORCH_FILES_DIR"))
     public_url: str = Field(default="", validation_alias=_alias("HORCH_PUBLIC_URL"))
+    # The Teams app's developer links (python -m bot teams-package): the team's own pages.
+    app_website_url: str = Field(default="", validation_alias=_alias("HORCH_WEBSITE_URL"))
+    app_privacy_url: str = Field(default="", validation_alias=_alias("HORCH_PRIVACY_URL"))
+    app_terms_url: str = Field(default="", validation_alias=_alias("HORCH_TERMS_URL"))
     files_secret: str = Field(default="", validation_alias=_alias("HORCH_FILES_SECRET"))
     files_link_hours: int = Field(
         default=72, ge=1, le=24 * 30, validation_alias=_alias("HORCH_FILES_LINK_HOURS")
