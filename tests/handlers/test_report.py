@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core.demo import seed_demo
 
 from config.settings import Settings
 from core.reply import Actor, Conversation, Reply, Request
