@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,12 +106,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     configure_logging(settings, log_file=LOG_FILE if interactive else None)
     try:
-        return asyncio.run(_run(args, settings))
+        code = asyncio.run(_run(args, settings))
     except WorkspaceError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    if interactive:
+        _leave_now(code)
+    return code
+
+
+def _leave_now(code: int) -> NoReturn:
+    """End an interactive session at once. Everything is closed by now (server, database,
+    logs); the interpreter's own finalisation of the loaded models takes about two seconds,
+    and a person who pressed Ctrl-C twice expects the prompt back within one."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:

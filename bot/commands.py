@@ -36,7 +36,7 @@ async def _services(
 async def run(settings: Settings, *, console: bool) -> int:
     """The bot: HTTP server on PORT, background tasks, and the console when stdin is a TTY."""
     from bot.app import build_app
-    from bot.console.chat import repl
+    from bot.console.session import repl
     from bot.services import close_services
 
     services = await _services(settings)
@@ -45,7 +45,8 @@ async def run(settings: Settings, *, console: bool) -> int:
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
-    log.info("Horchposten listens on http://%s:%d (healthz, metrics)", settings.host, settings.port)
+    address = listen_address(runner.addresses, settings.host, settings.port)
+    log.info("Horchposten listens on %s (healthz, metrics)", address)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -54,7 +55,15 @@ async def run(settings: Settings, *, console: bool) -> int:
             loop.add_signal_handler(sig, stop.set)
     console_task = None
     if console and sys.stdin.isatty():
-        console_task = asyncio.create_task(repl(services.registry, services, None, stop))
+        console_task = asyncio.create_task(
+            repl(
+                services.registry,
+                services,
+                None,
+                stop,
+                listening=listening(settings, address),
+            )
+        )
     await stop.wait()
     log.info("stopping")
     if console_task is not None:
@@ -64,13 +73,40 @@ async def run(settings: Settings, *, console: bool) -> int:
     return 0
 
 
+def listen_address(addresses: list[Any], host: str, port: int) -> str:
+    """The address the server is bound to, as a URL (the first socket's, else the setting's);
+    on every interface (0.0.0.0 or ::), the loopback URL to use from this machine is named."""
+    if addresses and isinstance(addresses[0], tuple) and len(addresses[0]) >= 2:
+        host, port = str(addresses[0][0]), int(addresses[0][1])
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}"
+    if host in ("0.0.0.0", "::"):
+        return f"{url} (= http://127.0.0.1:{port})"
+    return url
+
+
+def listening(settings: Settings, address: str) -> Any:
+    """What the console banner says about the server, Slack and Teams."""
+    from bot.console.session import Listening
+
+    url = address.split(" ")[0]
+    slack = None
+    if settings.slack_app_token:
+        slack = "Socket Mode"
+    elif settings.slack_bot_token and settings.slack_signing_secret:
+        slack = f"HTTP, POST {url}/slack/events"
+    teams = bool(settings.microsoft_app_id or settings.teams_emulator)
+    return Listening(address=address, url=url, slack=slack, teams=teams)
+
+
 async def chat(
     settings: Settings, *, once: str | None, locale: str | None, as_member: str | None = None
 ) -> int:
     """The console chat: one line (`--once`) or a session until Ctrl-D; `--as NAME` plays a
     member of the team (check-ins, own history)."""
-    from bot.console.chat import console_actor, repl
+    from bot.console.chat import console_actor
     from bot.console.chat import once as chat_once
+    from bot.console.session import repl
     from bot.services import close_services
 
     services = await _services(settings)

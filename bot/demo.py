@@ -1,4 +1,5 @@
-"""Seeding the synthetic demo stream once, in the background, after the server is up."""
+"""Seeding the synthetic demo stream once, in the background, after the server is up; its
+progress (services.background.seeding) and its reset from chat (`demo reset`)."""
 
 from __future__ import annotations
 
@@ -37,16 +38,52 @@ async def seed_once(services: Services, *, now: dt.datetime | None = None) -> in
             ttl=dt.timedelta(minutes=15),
             now=now,
         )
+    progress = services.background.seeding
     if not got:
+        progress.finished = True
         return 0
     log.info("seeding the synthetic demo stream (about 20,000 mentions, once)")
-    stored = await seed_demo(services.pipeline, now=now)
+    progress.running = True
+    try:
+        stored = await seed_demo(services.pipeline, now=now, progress=progress.update)
+    finally:
+        progress.running, progress.finished = False, True
     async with session_scope(services.sessions) as session:
         await claims.finish_claim(
             session=session, job=DEMO_JOB, slot=DEMO_SLOT, owner=owner, now=services.clock()
         )
     log.info("demo stream seeded: %d mentions", stored)
     return stored
+
+
+class DemoReset:
+    """Implements core.background.DemoData: the reset that `demo reset` starts from chat."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.task: asyncio.Task[None] | None = None
+
+    def start_reset(self) -> bool:
+        if self.services.background.seeding.running or (self.task and not self.task.done()):
+            return False
+        progress = self.services.background.seeding
+        progress.running, progress.done = True, 0
+        self.task = asyncio.create_task(self._reset())
+        return True
+
+    async def _reset(self) -> None:
+        try:
+            removed, stored = await reset_demo(self.services)
+            log.info("demo reset: %d synthetic mentions removed, %d seeded", removed, stored)
+        except Exception:
+            log.exception("resetting the demo data failed; `python -m bot db reset-demo` retries")
+        finally:
+            self.services.background.seeding.running = False
+
+
+def attach(services: Services) -> None:
+    """Let chat reset the demo data (bot.services calls this for every process)."""
+    services.background.demo = DemoReset(services)
 
 
 def setup(app: web.Application, services: Services) -> None:

@@ -53,6 +53,9 @@ async def build_services(
     pipeline.clock = lambda: services.clock()
     services.llm, services.publishers = build_ports(settings, workspace)
     await seed_watchlist(sessions, workspace)
+    from bot.demo import attach
+
+    attach(services)
     return services
 
 

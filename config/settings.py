@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias=_alias("HORCH_LOG_LEVEL"))
     seed_demo: bool = Field(default=True, validation_alias=_alias("HORCH_SEED_DEMO"))
     instance_id: str = Field(default="", validation_alias=_alias("HORCH_INSTANCE_ID"))
+    # The console's line history, kept across runs.
+    console_history: Path = Field(
+        default=ROOT / "var" / "console_history", validation_alias=_alias("HORCH_CONSOLE_HISTORY")
+    )
 
     # Slack
     slack_bot_token: str = Field(default="", validation_alias=_alias("SLACK_BOT_TOKEN"))
@@ -64,6 +68,10 @@ class Settings(BaseSettings):
     # (HORCH_PUBLIC_URL + /files/…, HMAC-SHA256 with HORCH_FILES_SECRET) valid this long.
     files_dir: Path = Field(default=DEFAULT_FILES, validation_alias=_alias("HORCH_FILES_DIR"))
     public_url: str = Field(default="", validation_alias=_alias("HORCH_PUBLIC_URL"))
+    # The Teams app's developer links (python -m bot teams-package): the team's own pages.
+    app_website_url: str = Field(default="", validation_alias=_alias("HORCH_WEBSITE_URL"))
+    app_privacy_url: str = Field(default="", validation_alias=_alias("HORCH_PRIVACY_URL"))
+    app_terms_url: str = Field(default="", validation_alias=_alias("HORCH_TERMS_URL"))
     files_secret: str = Field(default="", validation_alias=_alias("HORCH_FILES_SECRET"))
     files_link_hours: int = Field(
         default=72, ge=1, le=24 * 30, validation_alias=_alias("HORCH_FILES_LINK_HOURS")

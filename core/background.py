@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from core.backfill import Backfiller
@@ -46,6 +46,28 @@ class Ticking(Protocol):
 
 
 @dataclass
+class SeedProgress:
+    """How far this process's seeding of the synthetic demo stream has come."""
+
+    done: int = 0
+    total: int = 0
+    running: bool = False
+    finished: bool = False  # a seeding of this process ended (or there was none to do)
+
+    def update(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+
+class DemoData(Protocol):
+    """The synthetic demo data that the bot seeds (bot.demo)."""
+
+    def start_reset(self) -> bool:
+        """Remove every synthetic mention and seed the demo afresh, in the background;
+        False (and nothing done) when a seeding runs already."""
+        ...
+
+
+@dataclass
 class Background:
     """What runs beside the requests: each None until its feature is set up."""
 
@@ -59,3 +81,6 @@ class Background:
     reports: Ticking | None = None  # the weekly report (bot.report_jobs)
     # The one-time backfill offer was shown, or cannot be (handlers.sources_backfill).
     backfill_offer_done: bool = False
+    # The demo stream: how far its seeding is (answers say so while it runs), and its reset.
+    seeding: SeedProgress = field(default_factory=SeedProgress)
+    demo: DemoData | None = None

@@ -58,6 +58,9 @@ class Request:
     action_value: str | None = None
     message_ref: str | None = None
     form: dict[str, str] = field(default_factory=dict)
+    # The words as read, when the line's quoting was ambiguous (an unclosed quotation
+    # mark): the answer then says how it read them instead of refusing.
+    read_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

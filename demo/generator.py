@@ -37,7 +37,7 @@ import logging
 import random
 import re
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -300,21 +300,29 @@ async def seed_demo(
     days: int = 30,
     total: int = 20_000,
     seed: int = 42,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Feed the demo stream through `pipeline.ingest`; return how many mentions were new.
 
     Idempotent: the pipeline skips (source, external_id) pairs it already stored, so a second
-    run with the same `now` and `seed` stores nothing and returns 0.
+    run with the same `now` and `seed` stores nothing and returns 0. `progress(done, total)`
+    is told after each batch how many of the `total` mentions went through.
     """
     new = 0
+    done = 0
     batch: list[RawMention] = []
     for item in generate_demo(now, days=days, total=total, seed=seed):
         batch.append(item)
         if len(batch) >= batch_size:
             new += (await pipeline.ingest(batch, via="demo")).new
+            done += len(batch)
             batch = []
+            if progress is not None:
+                progress(min(done, total), total)
     if batch:
         new += (await pipeline.ingest(batch, via="demo")).new
+        if progress is not None:
+            progress(total, total)
     log.info("demo seeding stored %d new synthetic mentions", new)
     return new
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,15 +34,84 @@ def json_button_value(raw: str | None) -> dict[str, str]:
     return options
 
 
+# Slack and Teams clients turn quotes into typographic ones; accept both.
+_TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
+
+
 def split_text(text: str) -> list[str]:
-    """Split a command line like a shell would; an unbalanced quote is a usage error."""
-    # Slack and Teams clients turn quotes into typographic ones; accept both.
-    quotes = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"}
-    text = text.translate(str.maketrans(dict[str, str | int | None](quotes)))
-    try:
-        return shlex.split(text)
-    except ValueError as exc:
-        raise UsageError("usage.unbalanced_quote") from exc
+    """Split a command line into words; quoting forgives (see `read_words`)."""
+    return read_words(text)[0]
+
+
+def read_words(text: str) -> tuple[list[str], bool]:
+    """Split a command line into words, and say whether it had to guess.
+
+    Words are separated by white space. A quote groups words only where it is balanced: it
+    opens at the start of a word and closes at the end of one (`"Lumora Brew"`,
+    `'new machine'`). An apostrophe anywhere else is text: inside a word (`Lumora's`,
+    `geht's`) or at its end (`Tobias' post`). A backslash keeps the next quote or space
+    literal. A double quote that nothing closes is dropped and the answer says how the line
+    was read (the second value is True), rather than refusing the command.
+    """
+    text = text.translate(_TYPOGRAPHIC)
+    words: list[str] = []
+    guessed = False
+    current: list[str] = []
+    in_word = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            if in_word:
+                words.append("".join(current))
+                current, in_word = [], False
+            i += 1
+            continue
+        if ch == "\\" and i + 1 < n and (text[i + 1] in "\"' \\" or text[i + 1].isspace()):
+            current.append(text[i + 1])
+            in_word = True
+            i += 2
+            continue
+        if ch in "\"'" and not in_word:
+            end = _closing(text, i + 1, ch)
+            if end is not None:
+                current.append(text[i + 1 : end])
+                in_word = True
+                i = end + 1
+                continue
+            if ch == '"':
+                guessed = True
+                i += 1
+                continue
+        if ch == '"':
+            # A double quote inside a word that closes nothing: the writer meant a group
+            # that we cannot see; drop it and say so.
+            end = _closing(text, i + 1, ch)
+            if end is not None:
+                current.append(text[i + 1 : end])
+                in_word = True
+                i = end + 1
+                continue
+            guessed = True
+            i += 1
+            continue
+        current.append(ch)
+        in_word = True
+        i += 1
+    if in_word:
+        words.append("".join(current))
+    return words, guessed
+
+
+def _closing(text: str, start: int, quote: str) -> int | None:
+    """Where the quote opened before `start` closes: the next same quote that ends a word
+    (followed by a space or the end), or None."""
+    i = text.find(quote, start)
+    while i != -1:
+        if i + 1 == len(text) or text[i + 1].isspace():
+            return i
+        i = text.find(quote, i + 1)
+    return None
 
 
 def is_id(text: str) -> bool:

@@ -19,7 +19,15 @@ from core.storage import audit
 from core.storage import backlog as store
 from core.storage.backlog_evidence import mentions_by_ids
 from handlers.args import UsageError, parse
-from handlers.backlog_edit import add, change_state, edit, load, owner_name, take
+from handlers.backlog_edit import (
+    DROP_CONFIRMED,
+    add,
+    change_state,
+    edit,
+    load,
+    owner_name,
+    take,
+)
 from handlers.backlog_view import (
     evidence_facts,
     ice_basis_facts,
@@ -57,7 +65,7 @@ async def backlog_command(request: Request, ctx: Context) -> Reply:
     """The content backlog: suggestions from the listening data, sorted by ICE score; --export csv gives the list as a file.
 
     de: Das Content-Backlog: Vorschläge aus den Listening-Daten, sortiert nach ICE-Score; --export csv liefert die Liste als Datei.
-    Usage: backlog [list [--state todo|in_progress|blocked|done|dropped|all] [--owner NAME] [--export csv] | suggest | add TEXT [--points N] [--format FORMAT] [--owner NAME] | show ID | edit ID [--title T] [--story S] [--owner NAME|me|none] [--points N] [--state STATE] [--format FORMAT] | drop ID]
+    Usage: backlog [list [--state todo|in_progress|blocked|done|dropped|all] [--owner NAME] [--export csv] | suggest | add TEXT [--points N] [--format FORMAT] [--owner NAME] [--impact 1-10] [--confidence 1-10] | show ID | edit ID [--title T] [--story S] [--owner NAME|me|none] [--points N] [--state STATE] [--format FORMAT] [--impact 1-10] [--confidence 1-10] | drop ID]
     """
     args = list(request.args)
     if args and args[0].startswith("--"):  # `backlog --export csv`, `backlog --state done`
@@ -103,6 +111,8 @@ async def backlog_button(request: Request, ctx: Context) -> Reply:
         return await _show(ctx, ref)
     if verb == "take":
         reply = await take(request, ctx, ref)
+    elif verb == DROP_CONFIRMED.removeprefix("backlog."):
+        reply = await change_state(request, ctx, ref, "dropped", confirmed=True)
     elif verb in states.BUTTONS:
         reply = await change_state(request, ctx, ref, states.BUTTONS[verb])
     else:

@@ -19,9 +19,11 @@ from core.storage import audit
 from core.storage import backlog as store
 from core.text import clean_text, fold, truncate
 from handlers.args import UsageError, is_id, parse
-from handlers.backlog_view import item_card
+from handlers.backlog_view import button_value, item_card, parse_button_value
+from handlers.confirm import ask
 from handlers.context import Context
 
+DROP_CONFIRMED = "backlog.drop.confirmed"
 EDIT_OPTIONS = ("title", "story", "owner", "points", "state", "format", "impact", "confidence")
 
 
@@ -30,6 +32,16 @@ def parse_id(text: str) -> int:
     if not is_id(value):
         raise UsageError("backlog.bad_id", id=text)
     return int(value)
+
+
+def evidence_count(item: BacklogItem) -> int:
+    """How many mentions the item names as its evidence."""
+    try:
+        evidence = json.loads(item.evidence or "{}")
+    except ValueError:
+        return 0
+    ids = evidence.get("mention_ids") if isinstance(evidence, dict) else None
+    return len(ids) if isinstance(ids, list) else 0
 
 
 async def load(ctx: Context, ref: str) -> BacklogItem:
@@ -191,10 +203,25 @@ async def _save_edit(request: Request, ctx: Context, item: BacklogItem, before: 
     return saved
 
 
-async def change_state(request: Request, ctx: Context, ref: str, to: str) -> Reply:
-    """Move an item to a state (command or button); explains a move that is not allowed."""
+async def change_state(
+    request: Request, ctx: Context, ref: str, to: str, *, confirmed: bool = False
+) -> Reply:
+    """Move an item to a state (command or button); explains a move that is not allowed.
+
+    Dropping an item that rests on evidence (mentions) is asked first."""
     t = ctx.t
     item = await load(ctx, ref)
+    evidence = evidence_count(item)
+    if to == "dropped" and evidence and not confirmed and states.can_move(item.state, to):
+        _, view = parse_button_value(request.action_value or "")
+        return ask(
+            ctx,
+            title=t("confirm.drop_title", id=item.id),
+            what=[t("confirm.drop_what", id=item.id, title=item.title, count=evidence)],
+            action_id=DROP_CONFIRMED,
+            value=button_value(item.id, view),
+            button=t("confirm.drop_button", id=item.id),
+        )
     if item.state == to:
         return Reply(
             sections=[t("backlog.already", id=item.id, state=t(f"backlog.states.{to}"))],

@@ -11,10 +11,12 @@ from core.storage import prefs
 from core.text import UNSTORABLE
 from handlers.args import UsageError
 from handlers.context import Context, Services
+from handlers.demo import seeding_note
 from handlers.registry import Registry
 from handlers.sources_backfill import backfill_offer
 
 log = logging.getLogger(__name__)
+ECHO_LIMIT = 80  # what the asker typed is echoed back at most this long
 
 
 def _drop_unstorable(request: Request) -> None:
@@ -80,15 +82,22 @@ async def dispatch_outcome(
         try:
             reply = await spec.handler(request, ctx)
         except UsageError as exc:
-            message = t(exc.key, **exc.values)
+            message = t(exc.key, **_echoed(exc.values))
             reply = Reply(
                 sections=[message, t("usage.line", usage=spec.usage)], ephemeral=True, error=True
             )
             return reply, "usage"
+        if request.read_as:
+            reply.footnotes.append(_read_as(ctx, request.read_as))
+        if not reply.error and (note := seeding_note(ctx, spec.name)):
+            reply.footnotes.insert(0, note)
         await _offer_backfill(services, ctx, reply)
         return _judged(reply)
     except UsageError as exc:
-        return Reply(sections=[t(exc.key, **exc.values)], ephemeral=True, error=True), "usage"
+        return (
+            Reply(sections=[t(exc.key, **_echoed(exc.values))], ephemeral=True, error=True),
+            "usage",
+        )
     except Exception:
         log.exception("handler failed for %r (action %r)", request.command, request.action_id)
         return Reply(sections=[t("errors.internal")], ephemeral=True, error=True), "error"
@@ -109,6 +118,22 @@ async def _offer_backfill(services: Services, ctx: Context, reply: Reply) -> Non
         reply.footnotes.append(line)
 
 
+def _read_as(ctx: Context, words: tuple[str, ...]) -> str:
+    """How an ambiguous line was read: each word in quotation marks, cut when long."""
+    shown = " ".join(ctx.t("usage.quoted", word=shorten(w, 60)) for w in words[:12])
+    return ctx.t("usage.read_as", words=shown + (" …" if len(words) > 12 else ""))
+
+
+def _echoed(values: dict[str, str]) -> dict[str, str]:
+    """What the asker typed, shortened before it is echoed in a usage message."""
+    return {k: shorten(v, ECHO_LIMIT) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, or its start and an ellipsis when longer than `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _judged(reply: Reply) -> tuple[Reply, str]:
     return reply, "refused" if reply.error else "ok"
 
@@ -125,7 +150,7 @@ def command_label(registry: Registry, request: Request) -> str:
 def unknown_command(registry: Registry, ctx: Context, name: str) -> Reply:
     """A short explanation and the nearest valid command."""
     close = difflib.get_close_matches(name, registry.names(), n=1, cutoff=0.5)
-    lines = [ctx.t("errors.unknown_command", command=name)]
+    lines = [ctx.t("errors.unknown_command", command=shorten(name, ECHO_LIMIT))]
     if close:
         spec = registry.find(close[0])
         lines.append(ctx.t("errors.did_you_mean", command=spec.usage if spec else close[0]))

@@ -9,7 +9,7 @@ from core.analysis.intent_rules import INTENTS
 from core.clock import parse_span
 from core.models import Mention
 from core.reply import Action, Fact, Item, Reply, Request
-from core.storage.mentions import MentionFilter, search_mentions
+from core.storage.mentions import MentionFilter, count_matching, search_mentions
 from core.text import truncate
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
@@ -19,6 +19,15 @@ from handlers.registry import action, command
 PAGE_SIZE = 10
 MAX_PAGE = 10_000  # further is no page anyone reads, and its offset would overflow INTEGER
 SENTIMENTS = ("negative", "neutral", "positive")
+# --sentiment in either language, as the cards write it (negativ, positiv, neutral).
+SENTIMENT_WORDS = {
+    "negative": "negative",
+    "negativ": "negative",
+    "neutral": "neutral",
+    "positive": "positive",
+    "positiv": "positive",
+}
+ECHO_LIMIT = 80  # a query longer than this is echoed shortened
 
 
 @command("mentions", aliases=("m", "erwähnungen", "erwaehnungen"), order=10)
@@ -26,14 +35,24 @@ async def mentions_command(request: Request, ctx: Context) -> Reply:
     """Mentions of your watchlist, newest first, with link, author, source, sentiment and intent; --export csv|xlsx gives every match as a file that imports back.
 
     de: Erwähnungen deiner Watchlist, neueste zuerst, mit Link, Autor, Quelle, Stimmung und Absicht (--intent Beschwerde|Frage|Lob|Kaufinteresse|sonstiges); --export csv|xlsx liefert alle Treffer als Datei, die sich wieder importieren lässt.
-    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive] [--intent complaint|question|praise|purchase|other] [--lang de|en] [--page N] [--export csv|xlsx]
+    Usage: mentions [QUERY] [--since 24h|7d|30d] [--source NAME] [--sentiment negative|neutral|positive|negativ|positiv] [--intent complaint|question|praise|purchase|other] [--lang de|en] [--page N] [--export csv|xlsx]
     """
     parsed = parse(
         request.args,
         options=("since", "source", "sentiment", "intent", "lang", "page", "export"),
-        choices={"sentiment": SENTIMENTS, "lang": ("de", "en"), "export": FORMATS},
+        choices={"lang": ("de", "en"), "export": FORMATS},
     )
     options = dict(parsed.options)
+    if "sentiment" in options:
+        sentiment = SENTIMENT_WORDS.get(options["sentiment"].strip().lower())
+        if sentiment is None:
+            raise UsageError(
+                "usage.bad_choice",
+                option="--sentiment",
+                value=options["sentiment"],
+                choices=ctx.t("mentions.sentiment_choices"),
+            )
+        options["sentiment"] = sentiment
     if "intent" in options:
         intent = parse_intent(options["intent"])
         if intent is None:
@@ -87,12 +106,13 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         rows, more = await search_mentions(
             session=session, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
+        total = await count_matching(session=session, flt=flt) if rows else 0
     described = _describe(ctx, options)
     if not rows:
         return Reply(title=t("mentions.title"), sections=[t("mentions.none", filters=described)])
     reply = Reply(
         title=t("mentions.title"),
-        sections=[t("mentions.header", filters=described, page=page)],
+        sections=[t("mentions.header", count=total, filters=described, page=page)],
         items=[mention_item(ctx, m) for m in rows],
     )
     if any(m.synthetic for m in rows):
@@ -109,11 +129,11 @@ def _describe(ctx: Context, options: dict[str, str]) -> str:
     t = ctx.t
     parts = []
     if options.get("q"):
-        parts.append(t("mentions.filter.query", query=options["q"]))
+        parts.append(t("mentions.filter.query", query=truncate(options["q"], ECHO_LIMIT)))
     if options.get("since"):
         parts.append(t("mentions.filter.since", since=options["since"]))
     if options.get("source"):
-        parts.append(t("mentions.filter.source", source=options["source"]))
+        parts.append(t("mentions.filter.source", source=truncate(options["source"], ECHO_LIMIT)))
     if options.get("sentiment"):
         parts.append(t(f"sentiment.{options['sentiment']}"))
     if intent := parse_intent(options.get("intent") or ""):

@@ -14,6 +14,7 @@ from core.source_catalog import Assessment, assess, uncovered_platforms
 from core.storage import sources as store
 from handlers.args import parse
 from handlers.context import Context
+from handlers.demo import demo_stream_item
 from handlers.registry import command
 from handlers.sources_backfill import backfill_command
 
@@ -49,6 +50,9 @@ async def sources_command(request: Request, ctx: Context) -> Reply:
                 facts=(Fact(t("sources.fact.new_24h"), t.number(runs[name].new)),),
             )
         )
+    # The demo stream feeds mentions too (synthetic, seeded by the bot itself).
+    if demo := await demo_stream_item(ctx):
+        items.append(demo)
     uncovered = uncovered_platforms(ctx.workspace, ctx.services.settings)
     platforms = ", ".join(t("sources.x_without_token") if p == "X" else p for p in uncovered)
     sections = [t("sources.header") if configured else t("sources.none")]

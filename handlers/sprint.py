@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from typing import Any
 
 from core.backlog import planning
 from core.backlog.chart import burndown_png
@@ -20,10 +21,12 @@ from core.storage import audit
 from core.storage import backlog as store
 from handlers.args import UsageError, json_button_value, parse
 from handlers.backlog_view import item_card
+from handlers.confirm import ask
 from handlers.context import Context
 from handlers.registry import action, command
 
 MAX_CAPACITY = 500
+CLOSE_CONFIRMED = "sprint.close.confirmed"
 
 
 @command("sprint", order=41)
@@ -59,6 +62,8 @@ async def sprint_button(request: Request, ctx: Context) -> Reply:
         return reply
     if verb == "close":
         return await close(request, ctx)
+    if verb == CLOSE_CONFIRMED.removeprefix("sprint."):
+        return await close(request, ctx, confirmed=True, sprint_id=request.action_value)
     if verb == "plan":
         return await plan(request, ctx, json_button_value(request.action_value))
     raise UsageError("errors.unknown_action")
@@ -245,13 +250,50 @@ async def status(ctx: Context) -> Reply:
     return reply
 
 
-async def close(request: Request, ctx: Context) -> Reply:
-    """Close the running sprint: record the velocity and carry the rest into the backlog."""
+def _ask_before_closing(ctx: Context, sprint: Sprint, rows: list[tuple[Any, Any]]) -> Reply:
+    """What closing a sprint before its end records, and a button to do it."""
+    t = ctx.t
+    zone = ctx.workspace.schedules.timezone
+    done = sum(si.points for si, _ in rows if si.outcome == "done")
+    open_items = sum(1 for si, bi in rows if si.outcome is None and bi.state != "done")
+    days = max(1, (sprint.ends_at - ctx.now()).days + 1)
+    return ask(
+        ctx,
+        title=t("confirm.sprint_title", id=sprint.id),
+        what=[
+            t(
+                "confirm.sprint_what",
+                id=sprint.id,
+                end=format_day(sprint.ends_at, ctx.locale, zone, weekday=True),
+                days=days,
+                done=done,
+                total=sprint.committed_points,
+                open=open_items,
+            )
+        ],
+        action_id=CLOSE_CONFIRMED,
+        value=str(sprint.id),
+        button=t("confirm.sprint_button", id=sprint.id),
+    )
+
+
+async def close(
+    request: Request, ctx: Context, *, confirmed: bool = False, sprint_id: str | None = None
+) -> Reply:
+    """Close the running sprint: record the velocity and carry the rest into the backlog.
+
+    Before its end it is asked first (`_ask_before_closing`); the confirming button names
+    the sprint, so a click on an old question cannot close a newer sprint."""
     t = ctx.t
     async with session_scope(ctx.sessions) as session:
         sprint = await store.active_sprint(session=session)
         if sprint is None:
             return Reply(sections=[t("sprint.none")], ephemeral=True)
+        if confirmed and sprint_id != str(sprint.id):
+            return Reply(sections=[t("sprint.closed_meanwhile", id=sprint_id)], ephemeral=True)
+        if not confirmed and ctx.now() < sprint.ends_at:
+            rows = await store.sprint_rows(session=session, sprint_id=sprint.id or 0)
+            return _ask_before_closing(ctx, sprint, rows)
         result = await store.close_sprint(session=session, sprint=sprint, now=ctx.now())
         if result is None:
             return Reply(sections=[t("sprint.closed_meanwhile", id=sprint.id)], ephemeral=True)

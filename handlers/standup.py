@@ -34,9 +34,9 @@ ALERT_KINDS = ("burst", "climb", "drop")
 
 @command("standup", order=45)
 async def standup_command(request: Request, ctx: Context) -> Reply:
-    """The daily standup: mentions against the usual, trends, drafts waiting, backlog, focus.
+    """The daily standup: mentions against the usual, trends, drafts waiting, backlog, focus; plain `standup` previews today's post (nothing is posted; `standup post` posts it).
 
-    de: Das tägliche Standup: Erwähnungen gegenüber dem Üblichen, Trends, wartende Entwürfe, Backlog, Fokus.
+    de: Das tägliche Standup: Erwähnungen gegenüber dem Üblichen, Trends, wartende Entwürfe, Backlog, Fokus; `standup` allein zeigt eine Vorschau des heutigen Posts (nichts wird gepostet; `standup post` postet ihn).
     Usage: standup [on | off | at HH:MM [ZONE] | days mon-fri | status | post | checkin on|off [--questions "…|…|…"] [--at HH:MM] [--remind MIN] [--keep DAYS] | checkin [answer "…" … | skip] | members [@a @b …] | away @member until DATE | history @me 14d]
     """
     args = list(request.args)

@@ -8,11 +8,15 @@ from core.reply import Fact, Reply, Request
 from core.storage import audit, watch
 from core.watchlist import normalize_term
 from handlers.args import UsageError, parse
+from handlers.confirm import ask
 from handlers.context import Context
-from handlers.registry import command
+from handlers.registry import action, command
 
 KINDS = ("brand", "product", "competitor", "keyword", "hashtag")
 MAX_TERM = 100
+# Removing one of these changes what is collected and counted: it is asked first.
+CONFIRM_KINDS = ("brand", "competitor")
+REMOVE_CONFIRMED = "watch.remove.confirmed"
 _LIST = ("list", "ls", "show")
 _ADD = ("add", "+")
 _REMOVE = ("remove", "rm", "delete", "del", "-")
@@ -38,6 +42,12 @@ async def watch_command(request: Request, ctx: Context) -> Reply:
     raise UsageError("watch.unknown_sub", sub=sub)
 
 
+@action(REMOVE_CONFIRMED)
+async def watch_remove_confirmed(request: Request, ctx: Context) -> Reply:
+    """The button of the question before removing the brand or a competitor."""
+    return await _remove(request, ctx, request.action_value or "", confirmed=True)
+
+
 async def _list(ctx: Context) -> Reply:
     t = ctx.t
     async with ctx.sessions() as session:
@@ -53,6 +63,25 @@ async def _list(ctx: Context) -> Reply:
         facts.append(Fact(t("watch.exclusions"), ", ".join(ctx.workspace.exclusions)))
     return Reply(
         title=t("watch.title"), facts=facts, footnotes=[t("watch.footer", count=len(rows))]
+    )
+
+
+async def _ask_before_removing(ctx: Context, term: str) -> Reply | None:
+    """Removing the brand or a competitor changes what is collected: ask first."""
+    normalized = normalize_term(term)
+    async with ctx.sessions() as session:
+        rows = await watch.list_terms(session=session)
+    row = next((r for r in rows if r.normalized == normalized), None)
+    if row is None or row.kind not in CONFIRM_KINDS:
+        return None
+    t = ctx.t
+    return ask(
+        ctx,
+        title=t("confirm.watch_title", term=row.term),
+        what=[t("confirm.watch_what", term=row.term, kind=t(f"watch.kind.{row.kind}"))],
+        action_id=REMOVE_CONFIRMED,
+        value=row.term,
+        button=t("confirm.watch_button", term=row.term),
     )
 
 
@@ -111,10 +140,14 @@ async def _add(request: Request, ctx: Context, raw: str, kind: str | None) -> Re
     return Reply(sections=[ctx.t(key, term=row.term, kind=name)])
 
 
-async def _remove(request: Request, ctx: Context, raw: str) -> Reply:
+async def _remove(request: Request, ctx: Context, raw: str, *, confirmed: bool = False) -> Reply:
     term = " ".join(raw.split())
     if not term:
-        raise UsageError("watch.missing_term")
+        raise UsageError("watch.missing_remove_term")
+    if not confirmed:
+        question = await _ask_before_removing(ctx, term)
+        if question is not None:
+            return question
     async with session_scope(ctx.sessions) as session:
         row = await watch.remove_term(session=session, term=term)
         if row is not None:

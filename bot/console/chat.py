@@ -1,20 +1,19 @@
-"""The console adapter: a line of text in, the dispatched Reply out, as terminal text."""
+"""The console adapter: a line of text in, the dispatched Reply out, as terminal text.
+
+The interactive session (line editor, numbered buttons) is in bot/console/session.py."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import sys
 
-from rich.console import Console
-
-from bot.console.render import render, to_text
+from bot.console.render import to_text
 from bot.files_disk import on_disk
 from bot.responder import Responder
 from core.i18n import normalize_locale
 from core.reply import Actor, Conversation, Reply, Request
-from handlers.args import UsageError, split_text
+from handlers.args import read_words
 from handlers.context import Services
 from handlers.dispatch import resolve_locale
 from handlers.registry import Registry
@@ -57,7 +56,7 @@ def parse_line(line: str, locale: str | None = None, actor: Actor = CONSOLE_ACTO
             action_value=value,
             form=form,
         )
-    words = split_text(text)
+    words, guessed = read_words(text)
     command, args = (words[0], words[1:]) if words else ("help", [])
     return Request(
         command=command,
@@ -66,6 +65,7 @@ def parse_line(line: str, locale: str | None = None, actor: Actor = CONSOLE_ACTO
         conversation=CONSOLE_CHANNEL,
         locale=locale,
         text=text,
+        read_as=tuple(words) if guessed else (),
     )
 
 
@@ -80,9 +80,8 @@ def _action_value_and_form(rest: str) -> tuple[str, dict[str, str]]:
     """
     if "=" not in rest:
         return rest, {}
-    try:
-        words = split_text(rest)
-    except UsageError:
+    words, guessed = read_words(rest)
+    if guessed:
         return rest, {}
     fields = [_FIELD.match(w) for w in words[1:]]
     if not words or not fields or not all(fields):
@@ -98,14 +97,13 @@ async def answer(
     actor: Actor = CONSOLE_ACTOR,
 ) -> tuple[Reply, str]:
     """Dispatch one console line as `actor`; returns the reply and the locale it was written in."""
-    try:
-        request = parse_line(line, locale, actor)
-    except UsageError as exc:
-        request = Request("help", [], actor, CONSOLE_CHANNEL, locale=locale)
-        loc = await resolve_locale(services, request)
-        from core.i18n import translate
+    return await answer_request(registry, services, parse_line(line, locale, actor), locale)
 
-        return Reply(sections=[translate(loc, exc.key, **exc.values)], error=True), loc
+
+async def answer_request(
+    registry: Registry, services: Services, request: Request, locale: str | None
+) -> tuple[Reply, str]:
+    """Dispatch a console request (a line or a click); the reply and its locale."""
     reply = on_disk(
         await Responder(services, "console", registry=registry).answer(request),
         services.settings.files_dir,
@@ -127,46 +125,3 @@ async def once(
     reply, loc = await answer(registry, services, line, locale, actor)
     sys.stdout.write(to_text(reply, locale=loc, zone=services.workspace.schedules.timezone))
     return 1 if reply.error else 0
-
-
-async def repl(
-    registry: Registry,
-    services: Services,
-    locale: str | None,
-    stop: asyncio.Event,
-    actor: Actor = CONSOLE_ACTOR,
-) -> None:
-    """Read lines until Ctrl-D (or `stop` is set) and answer each, as `actor`."""
-    console = Console()
-    zone = services.workspace.schedules.timezone
-    console.print("[bold]Horchposten[/bold] — /horch help · Ctrl-D")
-    # A new workspace's first start offers to fetch the sources' past (once per database).
-    from handlers.sources_backfill import backfill_offer
-
-    try:
-        offer = await backfill_offer(services, locale or services.workspace.default_locale)
-    except Exception:
-        log.exception("could not check the backfill offer")
-        offer = None
-    if offer:
-        console.print(offer, markup=False, highlight=False)
-    loop = asyncio.get_running_loop()
-    while not stop.is_set():
-        try:
-            line = await loop.run_in_executor(None, _read_line)
-        except (EOFError, KeyboardInterrupt):
-            break
-        if line is None:
-            break
-        if not line.strip():
-            continue
-        reply, loc = await answer(registry, services, line, locale, actor)
-        console.print(render(reply, locale=loc, zone=zone))
-    stop.set()
-
-
-def _read_line() -> str | None:
-    try:
-        return input("horch> ")
-    except EOFError:
-        return None

@@ -8,6 +8,7 @@ mention cannot move the cursor or retitle the window.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -17,7 +18,7 @@ from rich.text import Text
 from bot.files_disk import shown_path
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
-from core.reply import Item, Reply
+from core.reply import Action, Item, Reply
 from core.url_policy import safe_url
 
 # Whole escape sequences first (CSI, and OSC such as a window title), so that no remnant
@@ -27,6 +28,7 @@ _CONTROL = re.compile(
     r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+_NBSP = "\u00a0"
 _SENT_STYLE = {"negative": "red", "neutral": "yellow", "positive": "green"}
 
 
@@ -35,8 +37,14 @@ def safe(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
-def render(reply: Reply, *, locale: str, zone: str) -> RenderableType:
-    """A rich renderable for the whole reply."""
+def render(
+    reply: Reply, *, locale: str, zone: str, numbers: dict[int, int] | None = None
+) -> RenderableType:
+    """A rich renderable for the whole reply.
+
+    `numbers` ({id(action): number}, from bot.console.buttons) shows each button by its
+    number, which the person types to click it (`[3] Freigeben`); without it (scripts, logs)
+    a button shows how to click it by hand, `!ACTION_ID VALUE`, with its whole value."""
     t = Translator(locale)
     parts: list[RenderableType] = []
     for section in reply.sections:
@@ -49,7 +57,7 @@ def render(reply: Reply, *, locale: str, zone: str) -> RenderableType:
             table.add_row(Text(safe(fact.label)), Text(safe(fact.value)))
         parts.append(table)
     for item in reply.items:
-        parts.append(_item(item, t, locale, zone))
+        parts.append(_item(item, t, locale, zone, numbers))
     for image in reply.images:
         fallback = image.text_fallback or image.alt
         parts.append(Text(safe(f"{image.title}\n{fallback}" if image.title else fallback)))
@@ -59,11 +67,7 @@ def render(reply: Reply, *, locale: str, zone: str) -> RenderableType:
     for field in reply.inputs:
         parts.append(Text(safe(f"[{field.label}] {field.value}"), style="italic"))
     if reply.actions:
-        buttons = Text()
-        for action in reply.actions:
-            buttons.append(f" [{safe(action.label)}] ", style="reverse")
-            buttons.append(f" {action.id} {safe(action.value)[:40]}  ", style="dim")
-        parts.append(buttons)
+        parts.append(_buttons(reply.actions, numbers))
     for note in reply.footnotes:
         parts.append(Text(safe(note), style="dim"))
     title = Text(safe(reply.title), style="bold") if reply.title else None
@@ -71,7 +75,29 @@ def render(reply: Reply, *, locale: str, zone: str) -> RenderableType:
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)
 
 
-def _item(item: Item, t: Translator, locale: str, zone: str) -> RenderableType:
+def _buttons(actions: Iterable[Action], numbers: dict[int, int] | None) -> Text:
+    """One line of buttons: `[3] Freigeben`, or `[Freigeben] !draft.approve 1:1` unnumbered."""
+    line = Text()
+    for action in actions:
+        number = numbers.get(id(action)) if numbers is not None else None
+        if number is not None:
+            # No-break spaces keep a button on one line when the row wraps.
+            line.append(f"[{number}]", style="bold reverse")
+            line.append(_NBSP + safe(action.label).replace(" ", _NBSP), style="bold")
+        else:
+            line.append(f"[{safe(action.label)}]", style="reverse")
+            if not action.url:
+                line.append(f" !{action.id} {safe(action.value)}".rstrip(), style="dim")
+        if action.url:
+            line.append(f" {safe(action.url)}", style="underline blue")
+        line.append("   ")
+    line.rstrip()
+    return line
+
+
+def _item(
+    item: Item, t: Translator, locale: str, zone: str, numbers: dict[int, int] | None
+) -> RenderableType:
     head = Text()
     if item.sentiment:
         head.append(
@@ -96,19 +122,22 @@ def _item(item: Item, t: Translator, locale: str, zone: str) -> RenderableType:
     if url := safe_url(item.url):
         lines.append(Text(url, style="underline blue"))
     if item.actions:
-        buttons = Text()
-        for action in item.actions:
-            buttons.append(f"[{safe(action.label)}]", style="reverse")
-            buttons.append(f" {action.id} {safe(action.value)[:40]}  ", style="dim")
-        lines.append(buttons)
+        lines.append(_buttons(item.actions, numbers))
     return Panel(Group(*lines), border_style="dim")
 
 
-def to_text(reply: Reply, *, locale: str, zone: str, width: int = 100) -> str:
+def to_text(
+    reply: Reply,
+    *,
+    locale: str,
+    zone: str,
+    width: int = 100,
+    numbers: dict[int, int] | None = None,
+) -> str:
     """The reply as plain terminal text (no colour), for `chat --once` in scripts and tests."""
     console = Console(width=width, record=True, color_system=None, force_terminal=False)
     with console.capture() as capture:
-        console.print(render(reply, locale=locale, zone=zone))
+        console.print(render(reply, locale=locale, zone=zone, numbers=numbers))
     return capture.get()
 
 

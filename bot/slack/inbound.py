@@ -16,7 +16,7 @@ from bot.slack.blocks import base_action_id
 from bot.slack.escape import unescape
 from bot.slack.forms import CALLBACK_ID, ModalContext, submitted_values
 from core.reply import Actor, Conversation, Request
-from handlers.args import split_text
+from handlers.args import read_words
 
 Kind = Literal["command", "mention", "dm", "action", "view"]
 # Messages with these subtypes are still typed by a person: a file shared with a line of
@@ -96,15 +96,18 @@ def plain_text(text: str, bot_user_id: str | None = None) -> str:
     return unescape(_ANGLE.sub(unwrap, text)).strip()
 
 
-def _words(text: str) -> tuple[str, list[str]]:
+def _words(text: str) -> tuple[str, list[str], tuple[str, ...]]:
     lowered = text.lower()
     for prefix in _PREFIXES:
         if lowered == prefix or lowered.startswith(prefix + " "):
             text = text[len(prefix) :].strip()
             break
-    words = split_text(text)
+    words, guessed = read_words(text)
+    read_as = tuple(words) if guessed else ()
     # `/horch` alone is help; dispatch maps an empty command to help too.
-    return (words[0], words[1:]) if words else ("help", [])
+    if not words:
+        return "help", [], read_as
+    return words[0], words[1:], read_as
 
 
 def command_origin(body: dict[str, Any]) -> Origin:
@@ -121,10 +124,10 @@ def command_origin(body: dict[str, Any]) -> Origin:
 
 
 def command_request(body: dict[str, Any], origin: Origin) -> Request:
-    """`/horch <sub> [args]` → Request; raises UsageError for an unclosed quote."""
+    """`/horch <sub> [args]` → Request (an unclosed quote is read as text, and said so)."""
     text = plain_text(str(body.get("text") or ""))
-    command, args = _words(text)
-    return Request(command, args, origin.actor(), origin.conversation(), text=text)
+    command, args, read_as = _words(text)
+    return Request(command, args, origin.actor(), origin.conversation(), text=text, read_as=read_as)
 
 
 def event_origin(body: dict[str, Any]) -> Origin | None:
@@ -156,8 +159,8 @@ def event_origin(body: dict[str, Any]) -> Origin | None:
 
 def event_request(body: dict[str, Any], origin: Origin, bot_user_id: str | None) -> Request:
     text = plain_text(str(_dict(body, "event").get("text") or ""), bot_user_id)
-    command, args = _words(text)
-    return Request(command, args, origin.actor(), origin.conversation(), text=text)
+    command, args, read_as = _words(text)
+    return Request(command, args, origin.actor(), origin.conversation(), text=text, read_as=read_as)
 
 
 def action_request(body: dict[str, Any]) -> tuple[Origin, Request]:

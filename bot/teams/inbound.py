@@ -19,7 +19,7 @@ from botbuilder.schema import Activity
 
 from bot.teams.elements import INPUT_PREFIX
 from core.reply import Actor, Conversation, Request
-from handlers.args import split_text
+from handlers.args import read_words
 
 THREAD_MARK = ";messageid="
 # No "<" inside: linear time on "<at><at><at>…" (a lazy .*? made that quadratic).
@@ -96,9 +96,9 @@ def command_text(activity: Activity) -> str:
 
 
 def message_request(activity: Activity) -> Request:
-    """A command message as a Request; raises UsageError on an unbalanced quote."""
+    """A command message as a Request (an unclosed quote is read as text, and said so)."""
     text = command_text(activity)
-    words = split_text(text)
+    words, guessed = read_words(text)
     command, args = (words[0], words[1:]) if words else ("help", [])
     return Request(
         command=command,
@@ -106,6 +106,7 @@ def message_request(activity: Activity) -> Request:
         actor=actor_of(activity),
         conversation=conversation_of(activity),
         text=text,
+        read_as=tuple(words) if guessed else (),
     )
 
 

@@ -27,6 +27,24 @@ PLACEHOLDER = "${{MicrosoftAppId}}"
 ICONS = {"color.png": (192, 192), "outline.png": (32, 32)}
 SCOPES = ["team", "groupChat", "personal"]
 MAX_COMMANDS = 10  # Teams shows at most ten commands per scope
+# The menu: what a team uses most, day to day (help last, naming the rest).
+MOST_USED = (
+    "mentions",
+    "brief",
+    "trends",
+    "drafts",
+    "draft",
+    "backlog",
+    "standup",
+    "sprint",
+    "watch",
+)
+# Where the manifest's developer links come from (Teams requires all three, as https).
+LINKS = {
+    "websiteUrl": ("app_website_url", "HORCH_WEBSITE_URL"),
+    "privacyUrl": ("app_privacy_url", "HORCH_PRIVACY_URL"),
+    "termsOfUseUrl": ("app_terms_url", "HORCH_TERMS_URL"),
+}
 
 
 class PackageError(ValueError):
@@ -44,14 +62,39 @@ def build_manifest(settings: Settings, registry: Registry | None = None) -> dict
         raise PackageError(f"MicrosoftAppId {app_id!r} is not an app (client) id GUID") from exc
     template = (MANIFEST_DIR / "manifest.json").read_text(encoding="utf-8")
     manifest: dict[str, Any] = json.loads(template.replace(PLACEHOLDER, app_id))
-    registry = registry or register_all()
-    commands = [
-        {"title": spec.name[:32], "description": truncate(spec.summary.get("en", spec.name), 128)}
-        for spec in registry.visible()[:MAX_COMMANDS]
-    ]
+    manifest["developer"].update(developer_links(settings))
+    commands = command_menu(registry or register_all())
     for bot in manifest.get("bots", []):
         bot["commandLists"] = [{"scopes": SCOPES, "commands": commands}] if commands else []
     return manifest
+
+
+def developer_links(settings: Settings) -> dict[str, str]:
+    """The website, privacy and terms links, from the settings; each must be https."""
+    links: dict[str, str] = {}
+    for key, (field, variable) in LINKS.items():
+        value = str(getattr(settings, field) or "").strip()
+        if not value.startswith("https://"):
+            raise PackageError(
+                f"{variable} is not set to an https:// address; Teams shows it as the app's "
+                f"{key.removesuffix('Url')} link"
+            )
+        links[key] = value
+    return links
+
+
+def command_menu(registry: Registry) -> list[dict[str, str]]:
+    """The ten most used commands; the last, help, names the rest and how to reach them."""
+    specs = {spec.name: spec for spec in registry.visible()}
+    chosen = [specs[name] for name in MOST_USED if name in specs][: MAX_COMMANDS - 1]
+    menu = [
+        {"title": spec.name[:32], "description": truncate(spec.summary.get("en", spec.name), 128)}
+        for spec in chosen
+    ]
+    rest = [name for name in specs if name != "help" and specs[name] not in chosen]
+    help_line = f"Every command; also {', '.join(rest)}: type help" if rest else "Every command"
+    menu.append({"title": "help", "description": truncate(help_line, 128)})
+    return menu
 
 
 def check_icons(directory: Path = MANIFEST_DIR) -> None:

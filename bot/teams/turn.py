@@ -120,6 +120,11 @@ class TeamsBot:
             return
         if reply is None:
             await context.send_activity(note_answer(t("teams.working")))
+        elif reply.ephemeral and reply.actions:
+            # A question with buttons (a confirmation before what cannot be undone): the
+            # card answers the click, so only the person who clicked sees it.
+            card = render_card(reply, locale=t.locale, zone=self._zone)
+            await context.send_activity(card_answer(card))
         elif reply.ephemeral:
             await context.send_activity(note_answer(reply.plain_text()))
         else:

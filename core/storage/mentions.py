@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, func, select, text, tuple_
+from sqlalchemy import Table, func, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,6 +30,8 @@ _IN_SIZES = (8, 64, 256, IN_CHUNK)
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 MAX_QUERY_TERMS = 12
+# Symbols (emoji, ©, €, ≠) that the full-text indexes drop: searched in the text as they are.
+_SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sc"})
 
 
 @dataclass(frozen=True)
@@ -207,11 +210,27 @@ def fts_query_postgres(query: str) -> str | None:
     return out
 
 
-async def search_mentions(
-    *, session: AsyncSession, flt: MentionFilter, limit: int = 10, offset: int = 0
-) -> tuple[list[Mention], bool]:
-    """Newest first; returns the page and whether more follow."""
+def symbols_of(query: str) -> tuple[str, list[str]]:
+    """The query's words, and its symbols (emoji and the like) that full-text search cannot
+    index: `Lieferung 😞` → ("Lieferung", ["😞"])."""
+    symbols: list[str] = []
+    words: list[str] = []
+    for ch in query:
+        if unicodedata.category(ch) in _SYMBOL_CATEGORIES:
+            if ch not in symbols:
+                symbols.append(ch)
+            words.append(" ")
+        else:
+            words.append(ch)
+    return " ".join("".join(words).split()), symbols[:MAX_QUERY_TERMS]
+
+
+def _filtered(flt: MentionFilter, symbols: Sequence[str]) -> Any:
+    """`select(Mention)` with every filter but the full-text words."""
     stmt = select(Mention)
+    for symbol in symbols:
+        pattern = f"%{symbol}%"
+        stmt = stmt.where(or_(col(Mention.text).like(pattern), col(Mention.title).like(pattern)))
     if flt.since is not None:
         stmt = stmt.where(col(Mention.published_at) >= flt.since)
     if flt.until is not None:
@@ -226,21 +245,54 @@ async def search_mentions(
         stmt = stmt.where(col(Mention.intent) == flt.intent)
     if flt.term:
         stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
-    if flt.query and dialect(session) != "postgresql":
-        parsed = search_sqlite.parse_query(flt.query)
+    return stmt
+
+
+async def search_mentions(
+    *, session: AsyncSession, flt: MentionFilter, limit: int = 10, offset: int = 0
+) -> tuple[list[Mention], bool]:
+    """Newest first; returns the page and whether more follow. Symbols in the query (emoji)
+    are matched in the text as they are; the words through full-text search."""
+    query, symbols = symbols_of(flt.query or "")
+    stmt = _filtered(flt, symbols)
+    if query and dialect(session) != "postgresql":
+        parsed = search_sqlite.parse_query(query)
         if parsed is None:
             return [], False
         rows = await search_sqlite.search(session, parsed, stmt, limit=limit, offset=offset)
         return rows[:limit], len(rows) > limit
-    if flt.query:
-        q = fts_query_postgres(flt.query)
+    if query:
+        q = fts_query_postgres(query)
         if q is None:
             return [], False
         stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
+    elif flt.query and not symbols:
+        return [], False  # only punctuation: nothing to look for
     stmt = stmt.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
     stmt = stmt.offset(offset).limit(limit + 1)
     rows = list((await session.execute(stmt)).scalars().all())
     return rows[:limit], len(rows) > limit
+
+
+async def count_matching(*, session: AsyncSession, flt: MentionFilter) -> int:
+    """How many mentions the filter finds in all (the total above a page of results)."""
+    query, symbols = symbols_of(flt.query or "")
+    stmt = _filtered(flt, symbols)
+    if query and dialect(session) != "postgresql":
+        fts = fts_query_sqlite(query)
+        if fts is None:
+            return 0
+        ids = text("SELECT rowid FROM mention_fts WHERE mention_fts MATCH :q").bindparams(q=fts)
+        stmt = stmt.where(col(Mention.id).in_(ids))
+    elif query:
+        q = fts_query_postgres(query)
+        if q is None:
+            return 0
+        stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
+    elif flt.query and not symbols:
+        return 0
+    counted = select(func.count()).select_from(stmt.subquery())
+    return int((await session.execute(counted)).scalar_one())
 
 
 async def get_mention(*, session: AsyncSession, ref: str) -> Mention | None:

@@ -1,7 +1,9 @@
 """Draw the Teams app icons: `python manifests/teams/draw_icons.py` rewrites both PNGs.
 
 color.png (192×192): a white listening mark (a post with three sound arcs) on the app's
-teal. outline.png (32×32): the same mark in white on transparency, as Teams requires.
+teal, a full square (Teams rounds the corners itself) with the mark inside the central
+96×96 safe area. outline.png (32×32): the same mark in white on transparency, as Teams
+requires.
 Drawn at 8× and scaled down, for smooth edges.
 """
 
@@ -17,10 +19,11 @@ WHITE = (255, 255, 255, 255)
 SCALE = 8
 
 
-def _mark(draw: ImageDraw.ImageDraw, size: int) -> None:
-    """The listening post: a dot, three arcs opening to the right, and a mast below."""
+def _mark(draw: ImageDraw.ImageDraw, size: int, offset: float = 0) -> None:
+    """The listening post in the square (offset, offset, offset + size, offset + size): a
+    dot, three arcs opening to the right, and a mast below."""
     s = size
-    cx, cy = s * 0.36, s * 0.42
+    cx, cy = offset + s * 0.36, offset + s * 0.42
     width = max(1, round(s * 0.07))
     dot = s * 0.075
     draw.ellipse((cx - dot, cy - dot, cx + dot, cy + dot), fill=WHITE)
@@ -28,16 +31,16 @@ def _mark(draw: ImageDraw.ImageDraw, size: int) -> None:
         r = s * radius
         draw.arc((cx - r, cy - r, cx + r, cy + r), start=-50, end=50, fill=WHITE, width=width)
     mast_top = cy + dot
-    draw.line((cx, mast_top, cx, s * 0.80), fill=WHITE, width=width)
-    draw.line((cx - s * 0.12, s * 0.80, cx + s * 0.12, s * 0.80), fill=WHITE, width=width)
+    foot = offset + s * 0.80
+    draw.line((cx, mast_top, cx, foot), fill=WHITE, width=width)
+    draw.line((cx - s * 0.12, foot, cx + s * 0.12, foot), fill=WHITE, width=width)
 
 
 def color_icon(size: int = 192) -> Image.Image:
     big = size * SCALE
-    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=big * 0.18, fill=TEAL)
-    _mark(draw, big)
+    image = Image.new("RGBA", (big, big), TEAL)
+    # The mark in the central half (96×96 of 192×192), a little inset for its stroke.
+    _mark(ImageDraw.Draw(image), big // 2, offset=big / 4)
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 

@@ -148,10 +148,15 @@ async def test_unknown_command_is_a_polite_ephemeral(bot: SlackHarness) -> None:
     assert bot.fake.of("chat.postMessage") == []
 
 
-async def test_unclosed_quote_is_a_usage_message(bot: SlackHarness) -> None:
+async def test_unclosed_quote_answers_with_how_it_was_read(bot: SlackHarness) -> None:
     await bot.command('mentions "Lumora')
-    hooks = await bot.fake.wait_for(lambda: bot.fake.of("hook:cmd"))
-    assert de("usage.unbalanced_quote") in dump(hooks[0])
+    hooks = await bot.fake.wait_for(
+        lambda: bot.fake.of("hook:cmd") or bot.fake.of("chat.postMessage")
+    )
+    read = de(
+        "usage.read_as", words=" ".join(de("usage.quoted", word=w) for w in ("mentions", "Lumora"))
+    )
+    assert read in dump(hooks[0])
 
 
 async def test_language_then_help_in_english(bot: SlackHarness) -> None:

@@ -108,13 +108,26 @@ async def test_the_sprint_cycle_through_slack_buttons(db_url: str) -> None:
         assert "Burndown Sprint #1" in json.dumps(done_upload.params, ensure_ascii=False)
         assert len(bot.fake.of("upload")) == 1
 
-        # Close: velocity recorded, #2 carried back into the backlog.
+        # Close before its end: asked first, with what it records; then confirmed.
         await click(
             bot,
             "sprint.close",
             button(status, "sprint.close").get("value", ""),
             status.response["ts"],
         )
+        question = await bot.fake.wait_for(
+            lambda: next(
+                (c for c in bot.fake.calls if "Sprint #1 vorzeitig abschließen?" in shown(c)),
+                None,
+            )
+        )
+        assert "zählen 3 von 5 Punkten als Velocity" in shown(question)
+        assert "Abbrechen, alles lassen" in shown(question)
+        async with bot.services.sessions() as s:
+            assert (await s.execute(select(Sprint))).scalars().one().state == "active"
+        confirm = button(question, "sprint.close.confirmed")
+        assert confirm["style"] == "danger"
+        await click(bot, "sprint.close.confirmed", confirm["value"], status.response["ts"])
         closed = await posted(bot, "Sprint #1 abgeschlossen")
         assert "3 von 5 Punkten erledigt" in shown(closed) and "#2 FAQ" in shown(closed)
         async with bot.services.sessions() as s:

@@ -78,8 +78,15 @@ async def test_the_sprint_cycle_through_teams_buttons(db_url: str) -> None:
         images = [n for n in _walk(status) if n.get("type") == "Image"]
         assert images and images[0]["url"].startswith("data:image/png;base64,")
 
+        # Before its end, closing is asked first; the card's button confirms.
         before = len(bot.fake.calls)
-        await invoke(bot, button(status, "sprint.close"), "1700000000400")
+        answer = await invoke(bot, button(status, "sprint.close"), "1700000000400")
+        await bot.settle()
+        question = answer.get("value") or bot.fake.calls[before:][-1].card
+        assert "Sprint #1 vorzeitig abschließen?" in texts(question)
+        assert "zählen 3 von 5 Punkten als Velocity" in texts(question)
+        before = len(bot.fake.calls)
+        await invoke(bot, button(question, "sprint.close.confirmed"), "1700000000400")
         await bot.settle()
         closed = bot.fake.calls[before:][-1].card
         assert "Sprint #1 abgeschlossen" in texts(closed) and "#2 FAQ" in texts(closed)

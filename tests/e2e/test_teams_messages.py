@@ -100,7 +100,8 @@ async def test_unknown_command_and_bad_quote_get_a_clear_answer(db_url: str) -> 
         await bot.post(act.personal_message('mentions "unclosed', bot.fake.url))
         unknown, quote = (texts(c.card) for c in bot.fake.calls)
         assert "mentoins" in unknown and "mentions" in unknown
-        assert t("usage.unbalanced_quote") in quote
+        words = " ".join(t("usage.quoted", word=w) for w in ("mentions", "unclosed"))
+        assert t("usage.read_as", words=words) in quote
 
 
 async def test_install_remembers_the_channel_and_says_hello(db_url: str) -> None:

@@ -18,7 +18,13 @@ APP_ID = "0b6fe6d1-fece-44f7-9a48-56465e2d5ab8"
 def test_the_cli_writes_the_package_with_the_app_id(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "dist" / "horchposten-teams.zip"
     result = run_bot(
-        ["teams-package", "--out", str(out)], db_url=db_url, cwd=tmp_path, MicrosoftAppId=APP_ID
+        ["teams-package", "--out", str(out)],
+        db_url=db_url,
+        cwd=tmp_path,
+        MicrosoftAppId=APP_ID,
+        HORCH_WEBSITE_URL="https://lumora.example/horchposten",
+        HORCH_PRIVACY_URL="https://lumora.example/privacy",
+        HORCH_TERMS_URL="https://lumora.example/terms",
     )
     assert result.returncode == 0, result.stderr
     assert str(out) in result.stdout
@@ -26,3 +32,4 @@ def test_the_cli_writes_the_package_with_the_app_id(db_url: str, tmp_path: Path)
         manifest = json.loads(zf.read("manifest.json"))
         assert {"color.png", "outline.png"} <= set(zf.namelist())
     assert manifest["bots"][0]["botId"] == APP_ID
+    assert manifest["developer"]["privacyUrl"] == "https://lumora.example/privacy"

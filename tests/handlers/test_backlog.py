@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.services import close_services
 from core.models import AuditEvent
 from core.models_backlog import BacklogItem
+from handlers.backlog_edit import evidence_count
 from tests.core.backlog.helpers import ask, make_services, migrated_db_url, seed_listening
 
 pytestmark = pytest.mark.storage
@@ -161,3 +162,32 @@ async def test_german_replies(seeded: Any) -> None:
     assert reply.title == "Backlog-Vorschläge"
     assert reply.items[0].text.startswith("Als ")
     assert [f.label for f in reply.items[0].facts][:3] == ["ICE", "Status", "Zuständig"]
+
+
+async def test_dropping_an_item_with_evidence_is_asked_first(seeded: Any) -> None:
+    svc = seeded
+    await ask(svc, "backlog suggest")
+    item = (await _items(svc))[0]
+    question = await ask(svc, f"backlog drop {item.id}")
+    assert question.title == f"Drop backlog item #{item.id}?"
+    assert f"#{item.id} “{item.title}” rests on" in question.sections[0]
+    count = evidence_count(item)
+    assert count > 1 and f"rests on {count} mentions as evidence" in question.sections[0]
+    confirm, cancel = question.actions
+    assert (confirm.id, confirm.value, cancel.id) == (
+        "backlog.drop.confirmed",
+        str(item.id),
+        "confirm.cancel",
+    )
+    assert (await _items(svc))[0].state == "todo"  # nothing changed yet
+    # The card's Drop button asks too, and keeps the view it was clicked in.
+    from_list = await ask(svc, f"!backlog.drop {item.id}@list")
+    assert from_list.actions[0].value == f"{item.id}@list"
+    dropped = await ask(svc, f"!{confirm.id} {confirm.value}")
+    assert not dropped.error and "dropped" in dropped.sections[0]
+    assert (await _items(svc))[0].state == "dropped"
+    # In German too.
+    other = (await _items(svc))[1]
+    frage = await ask(svc, f"backlog drop {other.id}", locale="de")
+    assert frage.title == f"Backlog-Eintrag #{other.id} verwerfen?"
+    assert frage.actions[1].label == "Abbrechen, alles lassen"

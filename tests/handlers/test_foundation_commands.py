@@ -137,7 +137,11 @@ async def test_mentions_bad_arguments_get_a_usage_line(svc: Any) -> None:
     from bot.console.chat import answer
 
     quote, _ = await answer(svc.registry, svc, 'mentions "open quote', "en")
-    assert quote.error and "quotation mark" in quote.sections[0]
+    # An unclosed quote is read as text, and the answer says how it was read.
+    assert not quote.error and quote.sections[0] == "No mentions found for “open quote”."
+    assert quote.footnotes[-1] == (
+        "A quotation mark was not closed, so I read your words as: “mentions” “open” “quote”"
+    )
     none = await _ask(svc, "mentions Zeppelin")
     assert not none.items and "No mentions found" in none.sections[0]
 

@@ -90,7 +90,18 @@ async def test_the_whole_sprint_cycle_through_the_console(svc: Any) -> None:
     ]
     assert (await ask(svc, "!sprint.status refresh")).replace
 
-    closed = await ask(svc, "!sprint.close")
+    # Before its end, closing is asked first, with what it will record.
+    question = await ask(svc, "!sprint.close")
+    assert question.title == "Close sprint #1 early?"
+    open_count = len(set(planned) - {done_id})
+    assert f"records {done_points} of {total} points as its velocity" in question.sections[0]
+    assert f"carries {open_count} open items back to the backlog" in question.sections[0]
+    confirm = question.actions[0]
+    assert (confirm.id, confirm.value) == ("sprint.close.confirmed", "1")
+    assert (await ask(svc, "sprint status")).title != ""  # still running
+    stale = await ask(svc, "!sprint.close.confirmed 7")  # a question about another sprint
+    assert stale.sections == ["Sprint #7 was closed a moment ago."]
+    closed = await ask(svc, f"!{confirm.id} {confirm.value}")
     assert closed.title == "Sprint #1 closed"
     cfacts = {f.label: f.value for f in closed.facts}
     assert cfacts["Velocity"] == f"{done_points} of {total} points done"

@@ -82,7 +82,22 @@ async def test_bad_input_is_explained(ask: Callable[..., Any], line: str, messag
 
 
 async def test_remove_and_add_back(ask: Callable[..., Any], services: Any) -> None:
-    reply = await ask("watch remove kaffeeko")
+    question = await ask("watch remove kaffeeko")
+    # A competitor: asked first, saying what will happen; nothing changes yet.
+    assert question.title == "Remove Kaffeeko from the watchlist?"
+    assert "Kaffeeko is on the watchlist as competitor" in question.sections[0]
+    assert "no longer collected" in question.sections[0]
+    confirm, cancel = question.actions
+    assert (confirm.id, confirm.value, confirm.style) == (
+        "watch.remove.confirmed",
+        "Kaffeeko",
+        "danger",
+    )
+    assert "Kaffeeko" in (await ask("watch")).plain_text().split("Competitors:")[1]
+    kept = await ask(f"!{cancel.id} {cancel.value}")
+    assert kept.sections == ["Cancelled: nothing was changed."]
+    assert "Kaffeeko" in (await ask("watch")).plain_text().split("Competitors:")[1]
+    reply = await ask(f"!{confirm.id} {confirm.value}")
     assert reply.sections == [
         "“Kaffeeko” is off the watchlist. Mentions already stored keep their matches."
     ]
@@ -103,3 +118,17 @@ async def test_german_replies(ask: Callable[..., Any]) -> None:
     )
     listing = await ask("watch", locale="de")
     assert "Stichwörter:" in listing.plain_text() and "Begriffe" in listing.footnotes[0]
+
+
+async def test_removing_the_brand_asks_in_german_and_a_keyword_goes_at_once(
+    ask: Callable[..., Any],
+) -> None:
+    question = await ask("watch remove Lumora", locale="de")
+    assert question.title == "Lumora von der Watchlist entfernen?"
+    assert "Lumora steht als Marke auf der Watchlist" in question.sections[0]
+    assert [a.label for a in question.actions] == ["Lumora entfernen", "Abbrechen, alles lassen"]
+    assert "Lumora" in (await ask("watch")).plain_text()
+    keyword = await ask("watch remove Entkalken")
+    assert keyword.sections == [
+        "“Entkalken” is off the watchlist. Mentions already stored keep their matches."
+    ]

@@ -25,7 +25,7 @@ from core.models import Mention
 from core.raw import RawMention
 from core.storage.mentions import fts_query_postgres
 from core.storage.search_sqlite import parse_query
-from handlers.args import UsageError, parse, split_text
+from handlers.args import _TYPOGRAPHIC, UsageError, parse, read_words, split_text
 from integrations.sources.webhook import WebhookError, parse_payload, sign, verify
 from tests.bot.slack.fake_slack import fixture as slack_fixture
 from tests.bot.teams.activities import fixture as teams_fixture
@@ -42,12 +42,12 @@ INT32 = 2**31 - 1
 @FAST
 @given(text=any_text | st.text(alphabet="\"'“”„‘’\\ -x", max_size=40))
 def test_split_text_splits_or_says_usage(text: str) -> None:
-    try:
-        words = split_text(text)
-    except UsageError as exc:
-        assert exc.key == "usage.unbalanced_quote"
-        return
+    words, _guessed = read_words(text)
+    assert words == split_text(text)
     assert all(isinstance(w, str) for w in words)
+    # Nothing is lost but quotes, backslashes and white space.
+    kept = "".join(c for c in text.translate(_TYPOGRAPHIC) if not c.isspace() and c not in "\"'\\")
+    assert "".join(c for c in "".join(words) if not c.isspace() and c not in "\"'\\") == kept
 
 
 @FAST
