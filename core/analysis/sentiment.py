@@ -46,7 +46,6 @@ from core.analysis.sentiment_cues import (
 )
 from core.analysis.sentiment_encoder import EMBEDDING_DIM, Embedder
 from core.analysis.sentiment_lexicon import N_LEXICON_FEATURES, LearnedLexicon
-from core.analysis.sentiment_polarity import N_POLARITY_FEATURES, polarity_features
 
 logger = logging.getLogger(__name__)
 
@@ -90,15 +89,15 @@ def features(
     lexicon: LearnedLexicon | None = None,
     char_lexicon: LearnedLexicon | None = None,
 ) -> FloatArray:
-    """The model's input matrix (unscaled): embeddings, cue features, German polarity-lexicon
-    features, learnt-lexicon features (words, then character n-grams).
+    """The model's input matrix (unscaled): embeddings, cue features, learnt-lexicon features
+    (words, then character n-grams when the weights have them).
 
     ``embeddings`` may be passed when they were computed before (the trainer keeps them on disk).
     """
     cues = cue_features(texts, languages, _lexicon())
     if embeddings is None:
         embeddings = _embedder().encode(texts)
-    parts = [embeddings, cues, polarity_features(texts, languages)]
+    parts = [embeddings, cues]
     if lexicon is not None:
         parts.append(lexicon.features(texts, languages))
     if char_lexicon is not None:
@@ -129,7 +128,7 @@ class LinearWeights:
         """The width of the feature rows these weights expect."""
         lexicons = (self.lexicon, self.char_lexicon)
         learnt = N_LEXICON_FEATURES * sum(lex is not None for lex in lexicons)
-        return EMBEDDING_DIM + N_CUE_FEATURES + N_POLARITY_FEATURES + learnt
+        return EMBEDDING_DIM + N_CUE_FEATURES + learnt
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (metadata as JSON inside)."""

@@ -24,7 +24,6 @@ from core.analysis.sentiment import (
 )
 from core.analysis.sentiment_cues import cue_features
 from core.analysis.sentiment_lexicon import LearnedLexicon, char_terms, terms
-from core.analysis.sentiment_polarity import polarity, polarity_features
 
 CLEAR = [
     ("I love this app, thank you so much for the amazing support!", "en", "positive"),
@@ -163,26 +162,6 @@ def test_char_lexicon_reads_pieces_of_unseen_compounds() -> None:
     again = LearnedLexicon.from_arrays(lexicon.to_arrays(), kind="chars")
     assert again is not None and again.kind == "chars" and again.index == lexicon.index
     assert LearnedLexicon.from_arrays(lexicon.to_arrays()) is None  # not taken for the word one
-
-
-def test_german_polarity_lexicon_with_stems_negation_and_function_words() -> None:
-    assert polarity("pünktlich") == 1.0
-    assert (polarity("pünktlichen") or 0) > 0.5  # the mean of the words with its stem
-    assert polarity("ausfälle") is not None and polarity("ausfälle") < 0  # via the stem
-    assert polarity("schön") == 1.0 and polarity("schon") is None  # umlaut-folding stems
-    assert polarity("nicht") is None and polarity("der") is None
-    feats = polarity_features(
-        [
-            "Zug heute pünktlich, Personal freundlich.",
-            "Nicht pünktlich, wieder Ausfälle und Chaos.",
-            "Ab Montag gilt der neue Fahrplan.",
-            "Great and friendly service!",
-        ],
-        ["de", "de", "de", "en"],
-    )
-    assert feats[0, 0] > 0 and feats[0, 1] == 0
-    assert feats[1, 0] == 0 and feats[1, 1] > feats[0, 1]  # "nicht pünktlich" counts negative
-    assert not feats[2].any() and not feats[3].any()  # no polar word; English is left out
 
 
 def test_the_last_sentence_counts_as_the_verdict() -> None:
