@@ -14,7 +14,8 @@ weights. Third-party corpora are read from fetched git snapshots (``--semeval``,
 ``--german-sentiment``); ``--en``/``--de`` add further ``text<TAB>label`` files to training.
 
 Model: softmax regression (L2, fitted with L-BFGS in numpy) over the sentence embedding plus the
-cue features of ``sentiment.py``; every class of every source weighs the same, and the two
+cue features and the learnt word lexicon of ``sentiment.py`` (``--char-ngrams`` adds a learnt
+character n-gram lexicon; tried and left off, see ``data/README.md``); every class of every source weighs the same, and the two
 languages get the shares of the total weight set in ``Hyper``. Deterministic for given data.
 """
 
@@ -376,6 +377,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--cache", type=Path, help=f"embedding cache, e.g. {DEFAULT_CACHE}")
     parser.add_argument("--tune", action="store_true", help="grid search on the dev parts")
+    parser.add_argument(
+        "--char-ngrams",
+        action="store_true",
+        help="add the character n-gram lexicon (tried: lower dev objective, so off by default)",
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip the dev and test reports")
     parser.add_argument("--write-splits", type=Path, help="write dev/test TSVs to this folder")
     args = parser.parse_args(argv)
@@ -401,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         _out(f"{corpus.name} ({corpus.language}): {corpus.counts()}")
     _out(f"features in {time.perf_counter() - started:.1f}s")
 
-    hyper = Hyper()
+    hyper = Hyper(char_lexicon=args.char_ngrams)
     if args.tune and len(parts["dev"].y):
         hyper = tune(xs["train"], parts["train"], xs["dev"], parts["dev"])
     dev_scores: dict[str, Any] = {}

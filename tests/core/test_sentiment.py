@@ -298,7 +298,8 @@ def test_fit_softmax_separates_a_simple_problem() -> None:
     assert ((x @ coef + intercept).argmax(axis=1) == y).mean() > 0.95
 
 
-def test_training_script_writes_usable_weights(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--char-ngrams"]])
+def test_training_script_writes_usable_weights(tmp_path: Path, extra: list[str]) -> None:
     from core.analysis.train_sentiment import main
 
     english = [
@@ -313,8 +314,10 @@ def test_training_script_writes_usable_weights(tmp_path: Path) -> None:
     en = write_tsv(tmp_path / "en.tsv", ["text\tlabel"] + [f"{t}\t{lab}" for t, lab in english])
     de = write_tsv(tmp_path / "de.tsv", [f"{t}\t{lab}" for t, lab in german])
     out = tmp_path / "w.npz"
-    assert main(["--en", str(en), "--de", str(de), "--out", str(out), "--no-cv"]) == 0
-    model = SentimentModel(LinearWeights.read(out))
+    assert main(["--en", str(en), "--de", str(de), "--out", str(out), "--no-cv", *extra]) == 0
+    weights = LinearWeights.read(out)
+    assert (weights.char_lexicon is not None) == bool(extra)
+    model = SentimentModel(weights)
     texts = [t for t, _ in english]
     assert [label for label, _ in model.predict(texts, ["en"] * len(texts))] == [
         label for _, label in english
