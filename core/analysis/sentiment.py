@@ -88,8 +88,10 @@ def features(
     languages: Sequence[str | None],
     embeddings: FloatArray | None = None,
     lexicon: LearnedLexicon | None = None,
+    char_lexicon: LearnedLexicon | None = None,
 ) -> FloatArray:
-    """The model's input matrix (unscaled): embeddings, cue features, learnt-lexicon features.
+    """The model's input matrix (unscaled): embeddings, cue features, learnt-lexicon features
+    (words, then character n-grams when the weights have them).
 
     ``embeddings`` may be passed when they were computed before (the trainer keeps them on disk).
     """
@@ -99,6 +101,8 @@ def features(
     parts = [embeddings, cues]
     if lexicon is not None:
         parts.append(lexicon.features(texts, languages))
+    if char_lexicon is not None:
+        parts.append(char_lexicon.features(texts, languages))
     return np.hstack(parts).astype(np.float32)
 
 
@@ -118,16 +122,21 @@ class LinearWeights:
     language_bias: dict[str, FloatArray]  # language code -> (3,) added to the logits
     meta: dict[str, Any]
     lexicon: LearnedLexicon | None = None  # its features follow the cue features
+    char_lexicon: LearnedLexicon | None = None  # character n-grams, after the word lexicon's
 
     @property
     def n_features(self) -> int:
         """The width of the feature rows these weights expect."""
-        learnt = N_LEXICON_FEATURES if self.lexicon is not None else 0
+        lexicons = (self.lexicon, self.char_lexicon)
+        learnt = N_LEXICON_FEATURES * sum(lex is not None for lex in lexicons)
         return EMBEDDING_DIM + N_CUE_FEATURES + learnt
 
     def save(self, path: Path) -> None:
         """Write the weights as a small npz (metadata as JSON inside)."""
-        learnt: dict[str, Any] = self.lexicon.to_arrays() if self.lexicon is not None else {}
+        learnt: dict[str, Any] = {}
+        for lexicon in (self.lexicon, self.char_lexicon):
+            if lexicon is not None:
+                learnt.update(lexicon.to_arrays())
         language_bias = {k: v.tolist() for k, v in self.language_bias.items()}
         meta = json.dumps({**self.meta, "language_bias": language_bias}, ensure_ascii=False)
         save_linear(path, self, meta=meta, **learnt)
@@ -137,6 +146,7 @@ class LinearWeights:
         """Read weights written by ``save``."""
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
+            arrays = {k: z[k] for k in z.files}
             bias = {k: np.asarray(v, dtype=np.float32) for k, v in meta["language_bias"].items()}
             return cls(
                 coef=z["coef"],
@@ -145,7 +155,8 @@ class LinearWeights:
                 scale=z["scale"],
                 language_bias=bias,
                 meta=meta,
-                lexicon=LearnedLexicon.from_arrays({k: z[k] for k in z.files}),
+                lexicon=LearnedLexicon.from_arrays(arrays),
+                char_lexicon=LearnedLexicon.from_arrays(arrays, kind="chars"),
             )
 
     def logits(self, x: FloatArray, languages: Sequence[str | None]) -> FloatArray:
@@ -201,7 +212,12 @@ class SentimentModel:
             raise ValueError(f"{len(texts)} texts but {len(languages)} languages")
         if not texts:
             return np.zeros((0, 3), dtype=np.float32)
-        x = features(texts, languages, lexicon=self.weights.lexicon)
+        x = features(
+            texts,
+            languages,
+            lexicon=self.weights.lexicon,
+            char_lexicon=self.weights.char_lexicon,
+        )
         return softmax(self.weights.logits(x, languages))
 
     def predict(self, texts: list[str], languages: list[str | None]) -> list[tuple[Label, float]]:

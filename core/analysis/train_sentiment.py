@@ -14,7 +14,8 @@ weights. Third-party corpora are read from fetched git snapshots (``--semeval``,
 ``--german-sentiment``); ``--en``/``--de`` add further ``text<TAB>label`` files to training.
 
 Model: softmax regression (L2, fitted with L-BFGS in numpy) over the sentence embedding plus the
-cue features of ``sentiment.py``; every class of every source weighs the same, and the two
+cue features and the learnt word lexicon of ``sentiment.py`` (``--char-ngrams`` adds a learnt
+character n-gram lexicon; tried and left off, see ``data/README.md``); every class of every source weighs the same, and the two
 languages get the shares of the total weight set in ``Hyper``. Deterministic for given data.
 """
 
@@ -76,6 +77,9 @@ class Hyper:
     learnt_lexicon: bool = True  # the word-ratio features of sentiment_lexicon.py
     lexicon_alpha: float = 5.0  # smoothing of the lexicon's ratios (in weighted texts)
     lexicon_min_count: int = 10  # texts a term must occur in to enter the lexicon
+    char_lexicon: bool = False  # the character n-gram ratios (``sentiment_lexicon.char_terms``)
+    char_alpha: float = 5.0
+    char_min_count: int = 10
 
 
 @dataclass(frozen=True)
@@ -161,45 +165,66 @@ def sample_weights(rows: Rows, hyper: Hyper) -> FloatArray:
 
 def learn_lexicon(
     x: FloatArray, rows: Rows, others: list[tuple[FloatArray, Rows]], hyper: Hyper, folds: int = 5
-) -> tuple[FloatArray, list[FloatArray], LearnedLexicon | None]:
-    """Append the learnt-lexicon features: out-of-fold for the fitted rows, else from all of them.
+) -> tuple[FloatArray, list[FloatArray], LearnedLexicon | None, LearnedLexicon | None]:
+    """Append the learnt-lexicon features (words, then character n-grams, as ``hyper`` says):
+    out-of-fold for the fitted rows, else from all of them.
 
     Out of fold, so that the regression sees how far the lexicon carries to texts it was not
     learnt from, rather than trusting words that only remember their own training row.
     """
-    if not hyper.learnt_lexicon:
-        return x, [o for o, _ in others], None
+    kinds = [
+        (kind, alpha, min_count)
+        for kind, on, alpha, min_count in (
+            ("words", hyper.learnt_lexicon, hyper.lexicon_alpha, hyper.lexicon_min_count),
+            ("chars", hyper.char_lexicon, hyper.char_alpha, hyper.char_min_count),
+        )
+        if on
+    ]
     weights = sample_weights(rows, hyper)
     fold = np.arange(len(rows.y)) % folds
-    own = np.zeros((len(rows.y), N_LEXICON_FEATURES), dtype=np.float32)
-    for k in range(folds):
-        fitted = np.flatnonzero(fold != k)
+    learnt: dict[str, LearnedLexicon] = {}
+    extended = [o for o, _ in others]
+    for kind, alpha, min_count in kinds:
+        own = np.zeros((len(rows.y), N_LEXICON_FEATURES), dtype=np.float32)
+        for k in range(folds):
+            fitted = np.flatnonzero(fold != k)
+            lexicon = LearnedLexicon.fit(
+                [rows.texts[i] for i in fitted],
+                [rows.languages[i] for i in fitted],
+                rows.y[fitted],
+                weights[fitted],
+                min_count=min_count,
+                alpha=alpha,
+                kind=kind,
+            )
+            held = np.flatnonzero(fold == k)
+            own[held] = lexicon.features(
+                [rows.texts[i] for i in held], [rows.languages[i] for i in held]
+            )
         lexicon = LearnedLexicon.fit(
-            [rows.texts[i] for i in fitted],
-            [rows.languages[i] for i in fitted],
-            rows.y[fitted],
-            weights[fitted],
-            min_count=hyper.lexicon_min_count,
-            alpha=hyper.lexicon_alpha,
+            rows.texts,
+            rows.languages,
+            rows.y,
+            weights,
+            min_count=min_count,
+            alpha=alpha,
+            kind=kind,
         )
-        held = np.flatnonzero(fold == k)
-        own[held] = lexicon.features(
-            [rows.texts[i] for i in held], [rows.languages[i] for i in held]
-        )
-    lexicon = LearnedLexicon.fit(
-        rows.texts,
-        rows.languages,
-        rows.y,
-        weights,
-        min_count=hyper.lexicon_min_count,
-        alpha=hyper.lexicon_alpha,
-    )
-    extended = [np.hstack([o, lexicon.features(r.texts, list(r.languages))]) for o, r in others]
-    return np.hstack([x, own]), extended, lexicon
+        x = np.hstack([x, own])
+        extended = [
+            np.hstack([o, lexicon.features(r.texts, list(r.languages))])
+            for o, (_, r) in zip(extended, others, strict=True)
+        ]
+        learnt[kind] = lexicon
+    return x, extended, learnt.get("words"), learnt.get("chars")
 
 
 def fit(
-    x: FloatArray, rows: Rows, hyper: Hyper, lexicon: LearnedLexicon | None = None
+    x: FloatArray,
+    rows: Rows,
+    hyper: Hyper,
+    lexicon: LearnedLexicon | None = None,
+    char_lexicon: LearnedLexicon | None = None,
 ) -> LinearWeights:
     """Standardise, fit, and package the weights with the German bias."""
     mean = x.mean(axis=0)
@@ -225,6 +250,7 @@ def fit(
         language_bias={"de": bias},
         meta={},
         lexicon=lexicon,
+        char_lexicon=char_lexicon,
     )
 
 
@@ -261,10 +287,10 @@ def tune(x_train: FloatArray, train: Rows, x_dev: FloatArray, dev: Rows) -> Hype
     lexicons = [(False, 1.0, 3), *itertools.product([True], (1.0, 5.0, 20.0), (3, 10))]
     for learnt, alpha, min_count in lexicons:
         base = Hyper(learnt_lexicon=learnt, lexicon_alpha=alpha, lexicon_min_count=min_count)
-        x_fit, [x_other], lexicon = learn_lexicon(x_train, train, [(x_dev, dev)], base)
+        x_fit, [x_other], lexicon, chars = learn_lexicon(x_train, train, [(x_dev, dev)], base)
         for l2 in (1000.0,):
             hyper = replace(base, l2_embedding=l2)
-            weights = fit(x_fit, train, hyper, lexicon)
+            weights = fit(x_fit, train, hyper, lexicon, chars)
             for odds in (1.0, 1.5, 2.0, 3.0):
                 bias = weights.language_bias["de"] + np.array([0.0, math.log(odds), 0.0])
                 trial = replace(weights, language_bias={"de": bias.astype(np.float32)})
@@ -351,6 +377,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--cache", type=Path, help=f"embedding cache, e.g. {DEFAULT_CACHE}")
     parser.add_argument("--tune", action="store_true", help="grid search on the dev parts")
+    parser.add_argument(
+        "--char-ngrams",
+        action="store_true",
+        help="add the character n-gram lexicon (tried: lower dev objective, so off by default)",
+    )
     parser.add_argument("--no-cv", action="store_true", help="skip the dev and test reports")
     parser.add_argument("--write-splits", type=Path, help="write dev/test TSVs to this folder")
     args = parser.parse_args(argv)
@@ -376,24 +407,24 @@ def main(argv: list[str] | None = None) -> int:
         _out(f"{corpus.name} ({corpus.language}): {corpus.counts()}")
     _out(f"features in {time.perf_counter() - started:.1f}s")
 
-    hyper = Hyper()
+    hyper = Hyper(char_lexicon=args.char_ngrams)
     if args.tune and len(parts["dev"].y):
         hyper = tune(xs["train"], parts["train"], xs["dev"], parts["dev"])
     dev_scores: dict[str, Any] = {}
     if not args.no_cv and len(parts["dev"].y):
-        x_fit, [x_dev], lexicon = learn_lexicon(
+        x_fit, [x_dev], lexicon, chars = learn_lexicon(
             xs["train"], parts["train"], [(xs["dev"], parts["dev"])], hyper
         )
         dev_scores = score_by_source(
-            fit(x_fit, parts["train"], hyper, lexicon), x_dev, parts["dev"]
+            fit(x_fit, parts["train"], hyper, lexicon, chars), x_dev, parts["dev"]
         )
         _report("dev (fitted on train)", dev_scores)
 
     final_rows = Rows.concat(parts["train"], parts["dev"])  # in the order of the vstack below
-    x_fit, [x_test], lexicon = learn_lexicon(
+    x_fit, [x_test], lexicon, chars = learn_lexicon(
         np.vstack([xs["train"], xs["dev"]]), final_rows, [(xs["test"], parts["test"])], hyper
     )
-    weights = fit(x_fit, final_rows, hyper, lexicon)
+    weights = fit(x_fit, final_rows, hyper, lexicon, chars)
     test_scores: dict[str, Any] = {}
     if not args.no_cv and len(parts["test"].y):
         test_scores = score_by_source(weights, x_test, parts["test"])

@@ -23,7 +23,7 @@ from core.analysis.sentiment import (
     embedding_text,
 )
 from core.analysis.sentiment_cues import cue_features
-from core.analysis.sentiment_lexicon import LearnedLexicon, terms
+from core.analysis.sentiment_lexicon import LearnedLexicon, char_terms, terms
 
 CLEAR = [
     ("I love this app, thank you so much for the amazing support!", "en", "positive"),
@@ -139,6 +139,29 @@ def test_learnt_lexicon_marks_negated_words_and_learns_ratios() -> None:
     feats = lexicon.features(["toll", "mies", "montag", "unbekannt"], ["de", "de", "de", "fr"])
     assert feats[0].argmax() == 2 and feats[1].argmax() == 0 and feats[2].argmax() == 1
     assert not feats[3].any()  # no known term: all zero, in any language
+
+
+def test_char_lexicon_reads_pieces_of_unseen_compounds() -> None:
+    pieces = char_terms("Zugausfall!")
+    assert {"<zuga", "sfall", "fall>"} <= pieces and "!" not in "".join(pieces)
+    assert "¬<pün" in char_terms("nicht pünktlich") and "<pün" not in char_terms("nicht pünktlich")
+    texts = [
+        "Zugausfall heute",
+        "Totalausfall",
+        "Toller Service",
+        "Servicewüste nein, toll",
+        "Ab Montag",
+        "Fahrplan ab Montag",
+    ]
+    y = np.array([0, 0, 2, 2, 1, 1], dtype=np.int64)
+    lexicon = LearnedLexicon.fit(
+        texts, ["de"] * 6, y, np.ones(6, dtype=np.float32), min_count=2, alpha=0.5, kind="chars"
+    )
+    # "Stromausfall" was never seen, but its "ausfall" pieces were, in negative texts only.
+    assert lexicon.features(["Stromausfall"], ["de"])[0].argmax() == 0
+    again = LearnedLexicon.from_arrays(lexicon.to_arrays(), kind="chars")
+    assert again is not None and again.kind == "chars" and again.index == lexicon.index
+    assert LearnedLexicon.from_arrays(lexicon.to_arrays()) is None  # not taken for the word one
 
 
 def test_the_last_sentence_counts_as_the_verdict() -> None:
@@ -275,7 +298,8 @@ def test_fit_softmax_separates_a_simple_problem() -> None:
     assert ((x @ coef + intercept).argmax(axis=1) == y).mean() > 0.95
 
 
-def test_training_script_writes_usable_weights(tmp_path: Path) -> None:
+@pytest.mark.parametrize("extra", [[], ["--char-ngrams"]])
+def test_training_script_writes_usable_weights(tmp_path: Path, extra: list[str]) -> None:
     from core.analysis.train_sentiment import main
 
     english = [
@@ -290,8 +314,10 @@ def test_training_script_writes_usable_weights(tmp_path: Path) -> None:
     en = write_tsv(tmp_path / "en.tsv", ["text\tlabel"] + [f"{t}\t{lab}" for t, lab in english])
     de = write_tsv(tmp_path / "de.tsv", [f"{t}\t{lab}" for t, lab in german])
     out = tmp_path / "w.npz"
-    assert main(["--en", str(en), "--de", str(de), "--out", str(out), "--no-cv"]) == 0
-    model = SentimentModel(LinearWeights.read(out))
+    assert main(["--en", str(en), "--de", str(de), "--out", str(out), "--no-cv", *extra]) == 0
+    weights = LinearWeights.read(out)
+    assert (weights.char_lexicon is not None) == bool(extra)
+    model = SentimentModel(weights)
     texts = [t for t, _ in english]
     assert [label for label, _ in model.predict(texts, ["en"] * len(texts))] == [
         label for _, label in english
