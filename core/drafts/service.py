@@ -26,11 +26,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from config.workspace import Workspace
 from core.db import SessionFactory, session_scope
 from core.drafts import states
+from core.drafts.answer_kind import intent_of, language_of
 from core.drafts.approval import may_reject, refusal
 from core.drafts.checks import Finding, blocking, check_draft
 from core.drafts.errors import ModelError, PublishError
 from core.drafts.facts import load_facts
-from core.drafts.intent import intent_of, language_of
 from core.drafts.limits import target_of
 from core.drafts.story import story_of
 from core.drafts.writer import write_variants
