@@ -191,14 +191,7 @@ class CheckinJobs(ChannelJobs):
         return result
 
     async def _finish(self, job: str, slot: str) -> None:
-        async with session_scope(self.services.sessions) as session:
-            await claims.finish_claim(
-                session=session,
-                job=job,
-                slot=slot,
-                owner=self.owner,
-                now=to_naive_utc(self.clock()),
-            )
+        await self._close_claim(job, slot)
         self._done.add((job, slot))
 
     async def _remind(

@@ -46,6 +46,18 @@ class ChannelJobs:
     def _start(self) -> None:
         """Set up the replica's own state of the jobs (what they remember between ticks)."""
 
+    async def _close_claim(self, job: str, slot: str, status: str = "done") -> None:
+        """Mark this replica's claim of the run `job` for `slot` finished with `status`."""
+        async with session_scope(self.services.sessions) as session:
+            await claims.finish_claim(
+                session=session,
+                job=job,
+                slot=slot,
+                owner=self.owner,
+                now=to_naive_utc(self.clock()),
+                status=status,
+            )
+
 
 class SlotJobs(ChannelJobs):
     """One replica's tick over per-channel runs, each run claimed once per slot.
@@ -75,15 +87,7 @@ class SlotJobs(ChannelJobs):
         return False
 
     async def _finish(self, job: str, slot: str, status: str) -> None:
-        async with session_scope(self.services.sessions) as session:
-            await claims.finish_claim(
-                session=session,
-                job=job,
-                slot=slot,
-                owner=self.owner,
-                now=to_naive_utc(self.clock()),
-                status=status,
-            )
+        await self._close_claim(job, slot, status)
         self._finished.add((job, slot))
 
 
