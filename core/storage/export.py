@@ -14,7 +14,7 @@ from core.models import Mention
 from core.models_backlog import BacklogItem
 from core.storage import search_sqlite
 from core.storage.dialect import dialect
-from core.storage.mentions import MentionFilter, fts_query_postgres
+from core.storage.mentions import MentionFilter, filtered, fts_query_postgres
 
 CHUNK = 1000
 # What an export carries of a mention: the importer's fields first (integrations/sources/
@@ -43,21 +43,7 @@ MENTION_COLUMNS = (
 def mention_statement(session: AsyncSession, flt: MentionFilter) -> Select[*tuple[Any, ...]] | None:
     """The search of `mentions` as one statement over every match, newest first; None when
     the query has no word to search for."""
-    stmt = select(*MENTION_COLUMNS)
-    if flt.since is not None:
-        stmt = stmt.where(col(Mention.published_at) >= flt.since)
-    if flt.until is not None:
-        stmt = stmt.where(col(Mention.published_at) < flt.until)
-    if flt.source:
-        stmt = stmt.where(col(Mention.source) == flt.source)
-    if flt.sentiment:
-        stmt = stmt.where(col(Mention.sentiment) == flt.sentiment)
-    if flt.language:
-        stmt = stmt.where(col(Mention.language) == flt.language)
-    if flt.intent:
-        stmt = stmt.where(col(Mention.intent) == flt.intent)
-    if flt.term:
-        stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
+    stmt = filtered(select(*MENTION_COLUMNS), flt)
     if flt.query and dialect(session) != "postgresql":
         parsed = search_sqlite.parse_query(flt.query)
         if parsed is None:

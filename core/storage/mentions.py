@@ -7,9 +7,9 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, select, text, tuple_
+from sqlalchemy import Select, Table, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -207,11 +207,12 @@ def fts_query_postgres(query: str) -> str | None:
     return out
 
 
-async def search_mentions(
-    *, session: AsyncSession, flt: MentionFilter, limit: int = 10, offset: int = 0
-) -> tuple[list[Mention], bool]:
-    """Newest first; returns the page and whether more follow."""
-    stmt = select(Mention)
+# Any select statement over mentions, whatever its columns.
+_Stmt = TypeVar("_Stmt", bound="Select[*tuple[Any, ...]]")
+
+
+def filtered(stmt: _Stmt, flt: MentionFilter) -> _Stmt:
+    """`stmt` restricted by every part of the filter except its search words."""
     if flt.since is not None:
         stmt = stmt.where(col(Mention.published_at) >= flt.since)
     if flt.until is not None:
@@ -226,6 +227,14 @@ async def search_mentions(
         stmt = stmt.where(col(Mention.intent) == flt.intent)
     if flt.term:
         stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
+    return stmt
+
+
+async def search_mentions(
+    *, session: AsyncSession, flt: MentionFilter, limit: int = 10, offset: int = 0
+) -> tuple[list[Mention], bool]:
+    """Newest first; returns the page and whether more follow."""
+    stmt = filtered(select(Mention), flt)
     if flt.query and dialect(session) != "postgresql":
         parsed = search_sqlite.parse_query(flt.query)
         if parsed is None:
