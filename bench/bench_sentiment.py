@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.common import machine
 from core.analysis import sentiment
 from core.analysis.evaluation import read_labelled_tsv
-from core.analysis.intent import classify_intents
+from core.analysis.intent_model import classify_intents
 from core.analysis.intent_rules import rule_intent
 from core.analysis.language import detect_languages
 from core.analysis.sentiment import DATA_DIR, SentimentModel, _embedder

@@ -65,8 +65,8 @@ async def build(rows: int) -> Path:
 
 async def trial(source: Path, work: Path) -> dict[str, Any]:
     """One run of the job over the whole seeded stream, on a fresh copy."""
-    from core.trends.topic_job import TopicJob
-    from core.trends.topics import SentenceEncoder
+    from core.stories.topic_job import TopicJob
+    from core.stories.topics import SentenceEncoder
 
     shutil.copyfile(source, work)
     services = await _services(work)

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from core.analysis.bursts import DetectorConfig, detect_latest, detect_series
 from core.analysis.events import find_all
-from core.analysis.trends import DetectorConfig, detect_latest, detect_series
 
 
 def synthetic_counts(keys: int, hours: int, seed: int = 7) -> np.ndarray:

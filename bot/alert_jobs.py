@@ -17,8 +17,8 @@ from aiohttp import web
 
 from bot.console.notifier import ConsoleNotifier
 from core.alerts.engine import AlertEngine
-from core.trends.topic_job import TopicJob
-from core.trends.topics import SentenceEncoder
+from core.stories.topic_job import TopicJob
+from core.stories.topics import SentenceEncoder
 from handlers.context import Services
 
 log = logging.getLogger(__name__)

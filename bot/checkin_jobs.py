@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from bot.console.roster import ConsoleRoster
+from bot.slot_jobs import ChannelJobs, scheduler_for, tick_every
 from core.clock import to_naive_utc
 from core.db import session_scope
 from core.models_checkin import CheckinAnswer
@@ -58,33 +58,15 @@ class Asked:
     result: str  # asked | reminded | failed
 
 
-class CheckinJobs:
+class CheckinJobs(ChannelJobs):
     """The check-in tick of one replica."""
 
-    def __init__(
-        self,
-        services: Services,
-        *,
-        clock: Callable[[], dt.datetime] | None = None,
-        owner: str | None = None,
-    ) -> None:
-        self.services = services
-        # The services' clock as it is at each tick (tests and replays move it).
-        self.clock = clock or (lambda: services.clock())
-        self.owner = owner or services.instance
+    def _start(self) -> None:
         self._done: set[tuple[str, str]] = set()
         self._members: dict[tuple[str, str], tuple[dt.datetime, list[Member]]] = {}
 
     def schedule(self, settings: dict[str, Any]) -> sched.StandupSchedule:
-        ws = self.services.workspace.schedules
-        return sched.schedule_for(
-            settings,
-            default_at=ws.standup.at,
-            default_zone=ws.timezone,
-            default_weekdays=ws.standup.weekdays,
-            holidays=ws.holidays,
-            grace_minutes=ws.standup.grace_minutes,
-        )
+        return sched.channel_schedule(settings, self.services.workspace.schedules)
 
     async def channels(self) -> list[Channel]:
         async with self.services.sessions() as session:
@@ -209,14 +191,7 @@ class CheckinJobs:
         return result
 
     async def _finish(self, job: str, slot: str) -> None:
-        async with session_scope(self.services.sessions) as session:
-            await claims.finish_claim(
-                session=session,
-                job=job,
-                slot=slot,
-                owner=self.owner,
-                now=to_naive_utc(self.clock()),
-            )
+        await self._close_claim(job, slot)
         self._done.add((job, slot))
 
     async def _remind(
@@ -280,18 +255,14 @@ class CheckinJobs:
 def setup(app: web.Application, services: Services) -> None:
     """Register the check-in tick and the retention job, and the console's roster."""
     flow.rosters(services).setdefault("console", ConsoleRoster(services))
-    scheduler = services.background.scheduler
+    scheduler = scheduler_for(services, "members are not asked for check-ins")
     if scheduler is None:
-        log.warning("no scheduler: members are not asked for check-ins")
         return
     jobs = CheckinJobs(services)
     services.background.checkins = jobs
 
-    async def tick() -> None:
-        await jobs.tick()
-
     async def retention() -> None:
         await jobs.retention()
 
-    scheduler.every("checkin", TICK_SECONDS, tick, claim=False)
+    tick_every(scheduler, "checkin", TICK_SECONDS, jobs)
     scheduler.every("checkin-retention", RETENTION_SECONDS, retention)

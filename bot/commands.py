@@ -193,8 +193,8 @@ async def group_topics(services: Services) -> None:
     """Group newly stored mentions into topics and stories now, so that a brief or a backlog
     asked right after an import or a demo reset tells their stories (the running bot does
     this every minute)."""
-    from core.trends.topic_job import TopicJob
-    from core.trends.topics import SentenceEncoder
+    from core.stories.topic_job import TopicJob
+    from core.stories.topics import SentenceEncoder
 
     job = TopicJob(services.sessions, SentenceEncoder(), clock=lambda: services.clock())
     done = await job.catch_up()
@@ -217,7 +217,7 @@ async def evaluate(args: argparse.Namespace) -> dict[str, Any] | None:
             from core.analysis.evaluation import evaluate_intent_file
 
             return await asyncio.to_thread(evaluate_intent_file, args.data)
-        from core.analysis.trend_eval import evaluate_trends
+        from core.analysis.bursts_eval import evaluate_trends
 
         return await asyncio.to_thread(evaluate_trends, args.series, args.labels)
     except (ValueError, OSError) as exc:
@@ -252,7 +252,7 @@ async def db(settings: Settings, action: str, target: str) -> int:
 
 async def reclassify(settings: Settings) -> int:
     """`db reclassify`: the current intent model over every stored mention."""
-    from core.analysis.intent import classify_intents
+    from core.analysis.intent_model import classify_intents
     from core.reclassify import reclassify_intents
 
     await coredb.upgrade(settings.database_url)

@@ -15,19 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.slot_jobs import Outcome, SlotJobs, scheduler_for, tick_every
 from core.clock import to_naive_utc
-from core.db import session_scope
 from core.i18n import Translator
-from core.metrics import CLAIM_CONFLICTS
 from core.notify import notify
 from core.reply import SYSTEM, Conversation, Request
 from core.standup import schedule as sched
-from core.storage import claims, conversations
+from core.storage import conversations
 from handlers.context import Context, Services
 from handlers.dispatch import resolve_locale
 from handlers.report import KIND, channel_weekly_schedule, report_reply
@@ -39,29 +36,11 @@ CLAIM_TTL = dt.timedelta(minutes=10)
 PERIOD = "7d"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    job: str
-    slot: str
-    result: str  # posted | skipped | failed | no_notifier
-
-
-class ReportJobs:
+class ReportJobs(SlotJobs):
     """The weekly report tick of one replica."""
 
-    def __init__(
-        self,
-        services: Services,
-        *,
-        clock: Callable[[], dt.datetime] | None = None,
-        owner: str | None = None,
-    ) -> None:
-        self.services = services
-        self.clock = clock or services.clock
-        self.owner = owner or services.instance
-        # Runs known to be finished: not asked about again until the next Monday.
-        self._finished: set[tuple[str, str]] = set()
-        self._warned: set[tuple[str, str]] = set()
+    kind = KIND
+    claim_ttl = CLAIM_TTL
 
     async def tick(self) -> list[Outcome]:
         """Post every weekly report that is due now; one channel's failure stops no other."""
@@ -123,41 +102,12 @@ class ReportJobs:
         log.info("weekly report %s for %s posted", job, slot)
         return Outcome(job, slot, "posted")
 
-    async def _claim(self, job: str, slot: str, now: dt.datetime) -> bool:
-        async with session_scope(self.services.sessions) as session:
-            if await claims.try_claim(
-                session=session, job=job, slot=slot, owner=self.owner, ttl=CLAIM_TTL, now=now
-            ):
-                return True
-            held = await claims.get_claim(session=session, job=job, slot=slot)
-        if held is not None and held.done_at is not None:
-            self._finished.add((job, slot))
-        CLAIM_CONFLICTS.labels(KIND).inc()
-        return False
-
-    async def _finish(self, job: str, slot: str, status: str) -> None:
-        async with session_scope(self.services.sessions) as session:
-            await claims.finish_claim(
-                session=session,
-                job=job,
-                slot=slot,
-                owner=self.owner,
-                now=to_naive_utc(self.clock()),
-                status=status,
-            )
-        self._finished.add((job, slot))
-
 
 def setup(app: web.Application, services: Services) -> None:
     """Register the weekly report tick on the scheduler."""
-    scheduler = services.background.scheduler
+    scheduler = scheduler_for(services, "weekly reports will not be posted")
     if scheduler is None:
-        log.warning("no scheduler: weekly reports will not be posted")
         return
     jobs = ReportJobs(services)
     services.background.reports = jobs
-
-    async def tick() -> None:
-        await jobs.tick()
-
-    scheduler.every("report", TICK_SECONDS, tick, claim=False)
+    tick_every(scheduler, "report", TICK_SECONDS, jobs)

@@ -16,23 +16,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from bot.console.notifier import ConsoleNotifier
+from bot.slot_jobs import Outcome, SlotJobs, scheduler_for, tick_every
 from core.clock import to_naive_utc
 from core.db import session_scope
 from core.i18n import Translator
-from core.metrics import CLAIM_CONFLICTS
 from core.notify import notify
 from core.reply import SYSTEM, Conversation, Request
 from core.standup import schedule as sched
 from core.standup.report import StandupData
 from core.storage import backlog as store
-from core.storage import checkins, claims, conversations
+from core.storage import checkins, conversations
 from handlers.context import Context, Services
 from handlers.dispatch import resolve_locale
 from handlers.standup import KIND, standup_reply
@@ -55,30 +54,14 @@ class Target:
         return f"standup:{self.platform}:{self.channel_id}"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    job: str
-    slot: str
-    result: str  # posted | skipped | failed | no_notifier
-
-
-class StandupJobs:
+class StandupJobs(SlotJobs):
     """The standup tick of one replica."""
 
-    def __init__(
-        self,
-        services: Services,
-        *,
-        clock: Callable[[], dt.datetime] | None = None,
-        owner: str | None = None,
-    ) -> None:
-        self.services = services
-        self.clock = clock or services.clock
-        self.owner = owner or services.instance
-        self._warned: set[tuple[str, str]] = set()
-        # Runs known to be finished (by this replica or another): no need to ask the
-        # database again on every tick until the next occurrence.
-        self._finished: set[tuple[str, str]] = set()
+    kind = KIND
+    claim_ttl = CLAIM_TTL
+
+    def _start(self) -> None:
+        super()._start()
         # The figures gathered in the current tick, per window (shared by its channels).
         self._figures: dict[tuple[dt.datetime, dt.datetime], StandupData] = {}
 
@@ -184,44 +167,15 @@ class StandupJobs:
         log.info("standup %s for %s posted", target.job, slot)
         return Outcome(target.job, slot, "posted")
 
-    async def _claim(self, job: str, slot: str, now: dt.datetime) -> bool:
-        async with session_scope(self.services.sessions) as session:
-            if await claims.try_claim(
-                session=session, job=job, slot=slot, owner=self.owner, ttl=CLAIM_TTL, now=now
-            ):
-                return True
-            held = await claims.get_claim(session=session, job=job, slot=slot)
-        if held is not None and held.done_at is not None:
-            self._finished.add((job, slot))
-        CLAIM_CONFLICTS.labels(KIND).inc()  # another replica posts (or posted) it
-        return False
-
-    async def _finish(self, job: str, slot: str, status: str) -> None:
-        async with session_scope(self.services.sessions) as session:
-            await claims.finish_claim(
-                session=session,
-                job=job,
-                slot=slot,
-                owner=self.owner,
-                now=to_naive_utc(self.clock()),
-                status=status,
-            )
-        self._finished.add((job, slot))
-
 
 def setup(app: web.Application, services: Services) -> None:
     """Register the standup tick on the scheduler, and the console's notifier."""
     services.notifiers.setdefault(
         "console", ConsoleNotifier.for_workspace(services.workspace, services.settings.files_dir)
     )
-    scheduler = services.background.scheduler
+    scheduler = scheduler_for(services, "standups will not be posted")
     if scheduler is None:
-        log.warning("no scheduler: standups will not be posted")
         return
     jobs = StandupJobs(services)
     services.background.standups = jobs
-
-    async def tick() -> None:
-        await jobs.tick()
-
-    scheduler.every("standup", TICK_SECONDS, tick, claim=False)
+    tick_every(scheduler, "standup", TICK_SECONDS, jobs)

@@ -16,7 +16,7 @@ from core.backfill import Backfiller
 
 if TYPE_CHECKING:  # heavy imports (the topic job loads the encoder's module)
     from core.alerts.engine import AlertEngine
-    from core.trends.topic_job import TopicJob
+    from core.stories.topic_job import TopicJob
 
 Job = Callable[[], Awaitable[None]]
 

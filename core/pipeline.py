@@ -58,7 +58,7 @@ class OfflineAnalyzer:
         ]
 
     def intents(self, texts: list[str], languages: list[str | None]) -> list[str]:
-        from core.analysis.intent import classify_intents
+        from core.analysis.intent_model import classify_intents
 
         return list(classify_intents(texts, languages))
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.assess import verdict as assess
+from core.assess.data import DAYS, gather
+from core.assess.verdict import Answer, Figures, Verdict
 from core.clock import localize
 from core.reply import Fact, Item, Reply, Request
 from core.text import clean_text, truncate
-from core.trends import assess, fmt
 from core.trends import event_words as words
-from core.trends.assess import Answer, Figures, Verdict
-from core.trends.assess_data import DAYS, gather
+from core.trends import fmt
 from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import command

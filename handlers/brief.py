@@ -10,13 +10,13 @@ import datetime as dt
 from core.clock import localize
 from core.models import Mention
 from core.reply import Action, Fact, Image, Item, Reply, Request
+from core.stories.overview import main_stories
 from core.trends import event_words as words
 from core.trends import fmt
 from core.trends.brief import BriefFigures, Point, gather
 from core.trends.chart import ChartText, png_chart, text_chart
 from core.trends.movers import KINDS, Mover
 from core.trends.period import Period, parse_period
-from core.trends.stories import main_stories
 from core.trends.summary import since, summarise
 from handlers.args import UsageError, parse
 from handlers.brief_stories import story_items

@@ -6,9 +6,9 @@ Kept apart from handlers/brief.py, which adds these items with one call."""
 from __future__ import annotations
 
 from core.reply import Item
+from core.stories.overview import Story
 from core.text import truncate
 from core.trends import fmt
-from core.trends.stories import Story
 from handlers.context import Context
 
 EXAMPLE_CHARS = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core.analysis.intent import parse_intent
+from core.analysis.intent_model import parse_intent
 from core.analysis.intent_rules import INTENTS
 from core.clock import parse_span
 from core.models import Mention

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from core.db import session_scope
 from core.format import format_time
 from core.i18n import Translator
 from core.reply import File, Reply, Request
@@ -23,13 +22,14 @@ from core.report.pdf import render_pdf
 from core.report.period import report_period
 from core.report.schedule import channel_zone, weekly_schedule
 from core.standup.schedule import StandupSchedule
-from core.storage import audit, conversations
+from core.storage import conversations
 from core.trends import fmt
 from handlers.args import UsageError, parse
 from handlers.context import Context, Services
 from handlers.coverage_note import coverage_notes
 from handlers.files import new_path
 from handlers.registry import command
+from handlers.subscriptions import set_channel_subscription
 
 KIND = "report"
 PDF = "application/pdf"
@@ -116,24 +116,15 @@ def _summary(ctx: Context, f: ReportFigures) -> str:
 async def _weekly(request: Request, ctx: Context, *, on: bool) -> Reply:
     conv = request.conversation
     now = ctx.now()
-    async with session_scope(ctx.sessions) as session:
-        sub = await conversations.set_subscription(
-            session=session,
-            platform=conv.platform,
-            channel_id=conv.id,
-            kind=KIND,
-            enabled=on,
-            now=now,
-            # Mondays before this moment are not posted after the fact.
-            settings={"active_from": now.isoformat()} if on else None,
-        )
-        await audit.record(
-            session=session,
-            actor=request.actor,
-            kind=f"report.{'subscribe' if on else 'unsubscribe'}",
-            subject=f"report:{conv.platform}:{conv.id}",
-            after=sub.settings if on else None,
-        )
+    await set_channel_subscription(
+        request,
+        ctx,
+        kind=KIND,
+        enabled=on,
+        now=now,
+        # Mondays before this moment are not posted after the fact.
+        settings={"active_from": now.isoformat()} if on else None,
+    )
     if not on:
         return Reply(sections=[ctx.t("report.weekly_off")])
     schedule = await channel_weekly_schedule(ctx, conv.platform, conv.id)

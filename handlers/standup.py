@@ -11,21 +11,21 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from core.db import session_scope
 from core.format import format_time
 from core.models import Subscription
 from core.reply import Action, Conversation, Reply, Request
 from core.standup import schedule as sched
 from core.standup.report import StandupData, build
 from core.standup.signals import Signal
-from core.storage import audit, conversations
 from core.storage import backlog as store
+from core.storage import conversations
 from core.trends import event_words as words
 from core.trends.names import Names
 from handlers import checkin, checkin_flow
 from handlers.args import UsageError, parse
 from handlers.context import Context
 from handlers.registry import command
+from handlers.subscriptions import set_channel_subscription
 
 KIND = "standup"
 DEFAULT_SINCE = dt.timedelta(hours=24)
@@ -107,48 +107,18 @@ def _describe(ctx: Context, sub: Subscription | None, settings: dict[str, Any]) 
 
 
 async def _subscribe(request: Request, ctx: Context, settings: dict[str, Any]) -> Reply:
-    conv = request.conversation
     # Occurrences before this moment are not posted: subscribing at 09:45 does not post
     # the 09:30 standup of today after the fact.
     settings = {**settings, "active_from": ctx.now().isoformat()}
-    async with session_scope(ctx.sessions) as session:
-        sub = await conversations.set_subscription(
-            session=session,
-            platform=conv.platform,
-            channel_id=conv.id,
-            kind=KIND,
-            enabled=True,
-            now=ctx.now(),
-            settings=settings,
-        )
-        await audit.record(
-            session=session,
-            actor=request.actor,
-            kind="standup.subscribe",
-            subject=f"standup:{conv.platform}:{conv.id}",
-            after=sub.settings,
-        )
+    sub = await set_channel_subscription(
+        request, ctx, kind=KIND, enabled=True, now=ctx.now(), settings=settings
+    )
     merged = json.loads(sub.settings or "{}")
     return Reply(sections=[ctx.t("standup.on"), *_describe(ctx, sub, merged)])
 
 
 async def _unsubscribe(request: Request, ctx: Context) -> Reply:
-    conv = request.conversation
-    async with session_scope(ctx.sessions) as session:
-        await conversations.set_subscription(
-            session=session,
-            platform=conv.platform,
-            channel_id=conv.id,
-            kind=KIND,
-            enabled=False,
-            now=ctx.now(),
-        )
-        await audit.record(
-            session=session,
-            actor=request.actor,
-            kind="standup.unsubscribe",
-            subject=f"standup:{conv.platform}:{conv.id}",
-        )
+    await set_channel_subscription(request, ctx, kind=KIND, enabled=False, now=ctx.now())
     return Reply(sections=[ctx.t("standup.off")])
 
 

@@ -16,7 +16,7 @@ from core.alerts.message import (
     what,
 )
 from core.alerts.targets import DEFAULT_LEVEL, KIND, LEVELS, level_of, settings_of
-from core.analysis.trends import DetectorConfig
+from core.analysis.bursts import DetectorConfig
 from core.backlog import ice
 from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
 from core.clock import localize
@@ -26,7 +26,8 @@ from core.storage import alerts as alert_store
 from core.storage import audit, conversations
 from core.storage import backlog as backlog_store
 from core.storage import sources as source_store
-from core.storage import trends as store
+from core.storage import windows as store
+from core.stories.overview import story_key, story_of_key
 from core.trends import emerging, fmt
 from core.trends import event_words as words
 from core.trends.coverage import coverage
@@ -35,7 +36,6 @@ from core.trends.events import Event, find_events
 from core.trends.fmt import count_change
 from core.trends.names import Names, load_names
 from core.trends.period import HOUR, Period, floor_hour, parse_period
-from core.trends.stories import story_key, story_of_key
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
 from handlers.coverage_note import partial_coverage

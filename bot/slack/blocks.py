@@ -23,6 +23,7 @@ from bot.slack import escape
 from core.format import SENTIMENT_MARK, format_time
 from core.i18n import Translator
 from core.reply import Action, Fact, Item
+from core.url_policy import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +72,11 @@ def button(action: Action, action_id: str | None = None) -> ButtonElement | None
     label = plain(action.label, BUTTON_CHARS)
     style = action.style if action.style in ("primary", "danger") else None
     if action.url:
-        url = escape.safe_url(action.url)
-        if url is None or len(action.url) > 3000:
+        url = safe_url(action.url)  # at most 2,048 characters: within Slack's 3,000
+        if url is None:
             log.warning("dropping a link button with an unsafe URL (%r)", action.label)
             return None
-        return ButtonElement(
-            text=label, url=action.url.strip(), action_id=action_id or LINK_ACTION, style=style
-        )
+        return ButtonElement(text=label, url=url, action_id=action_id or LINK_ACTION, style=style)
     action_id = action_id or action.id
     if len(action.value) > VALUE_CHARS or len(action_id) > ACTION_ID_CHARS:
         # A handler bug, not user input: the value must fit Slack's 2,000 characters.

@@ -21,7 +21,7 @@ from core.alerts.targets import channel_locale
 from core.db import SessionFactory, session_scope
 from core.i18n import Translator
 from core.metrics import ALERT_DELIVERIES
-from core.models_trends import Alert, AlertDelivery
+from core.models_alerts import Alert, AlertDelivery
 from core.notify import notify
 from core.ports import Notifier
 from core.reply import Reply

@@ -33,16 +33,16 @@ from config.workspace import Workspace
 from core.alerts import delivery
 from core.alerts.history_cache import HistoryCache
 from core.alerts.targets import DEFAULT_LEVEL, LEVELS, Target, alert_targets
-from core.analysis.trends import DetectorConfig, Signal, detect_latest
+from core.analysis.bursts import DetectorConfig, Signal, detect_latest
 from core.db import SessionFactory, session_scope
 from core.metrics import ALERTS
 from core.models import Mention
-from core.models_trends import Alert
+from core.models_alerts import Alert
 from core.pipeline import StoredMention
 from core.ports import Notifier
 from core.storage import alerts as alert_store
 from core.storage import claims
-from core.storage import trends as trend_store
+from core.storage import windows as trend_store
 from core.trends.emerging import candidates, exact_spans, span_of
 from core.trends.history import HOUR
 from core.trends.names import load_names

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.db import SessionFactory, session_scope
-from core.models_trends import AlertFeedback
+from core.models_alerts import AlertFeedback
 from core.reply import Actor
 from core.storage import alerts as store
 from core.storage import audit

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.analysis.trends import DetectorConfig
-from core.storage import trends as store
+from core.analysis.bursts import DetectorConfig
+from core.storage import windows as store
 from core.trends.history import HOUR, dense, history_start
 
 TTL = 300.0  # seconds a key's complete hours stay cached within one hour

@@ -11,11 +11,11 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from core.analysis.trends import Signal
+from core.analysis.bursts import Signal
 from core.clock import localize
 from core.i18n import Translator
 from core.models import Mention
-from core.models_trends import Alert
+from core.models_alerts import Alert
 from core.reply import Action, Fact, Item, Reply
 from core.text import truncate
 from core.trends import fmt

@@ -142,7 +142,7 @@ def evaluate_intent_file(path: Path) -> dict[str, Any]:
     Beschwerde, Frage, Lob, Kaufinteresse, sonstiges). Returns the keys of
     ``evaluate_sentiment_file``; ``per_class_f1`` has one entry per intent.
     """
-    from core.analysis.intent import ALIASES, classify_intents
+    from core.analysis.intent_model import ALIASES, classify_intents
     from core.analysis.intent_rules import INTENTS
     from core.analysis.language import detect_languages
 

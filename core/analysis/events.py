@@ -1,6 +1,6 @@
 """Events in a stored hourly history: when a key rose or fell, how long, and how far.
 
-The alert detector (core.analysis.trends) answers "is this key moving *now*?". This module
+The alert detector (core.analysis.bursts) answers "is this key moving *now*?". This module
 answers "what happened in these days?" for the hourly counts of many keys at once:
 
 1. **Usual level** (event_baseline): each hour's usual count is the key's usual day — a

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.analysis.evaluation import read_labelled_tsv, sentiment_scores
-from core.analysis.intent import ALIASES, WEIGHTS_PATH, IntentWeights, features
+from core.analysis.intent_model import ALIASES, WEIGHTS_PATH, IntentWeights, features
 from core.analysis.intent_rules import INTENTS, rule_intent
 from core.analysis.sentiment_fit import fit_softmax
 

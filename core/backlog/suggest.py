@@ -18,7 +18,7 @@ from core.backlog.suggestion import Suggestion
 from core.i18n import Translator
 from core.storage import stories, watch
 from core.storage.backlog import closed_since, open_by_fingerprint, open_story_items
-from core.trends.stories import story_labels, topic_id
+from core.stories.overview import story_labels, topic_id
 
 log = logging.getLogger(__name__)
 # A suggestion finished or dropped this recently is not proposed again.

@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from config.workspace import Brand
+from core.drafts.answer_kind import INTENTS
 from core.drafts.fact_lines import FactLine, about, best_match, contact, for_language, stems
-from core.drafts.intent import INTENTS
 from core.drafts.issues import FACT_STEMS, issue_of
 from core.drafts.limits import length, limit_for
 from core.i18n import translate

@@ -20,17 +20,18 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.workspace import Workspace
 from core.db import SessionFactory, session_scope
 from core.drafts import states
+from core.drafts.answer_kind import intent_of, language_of
 from core.drafts.approval import may_reject, refusal
 from core.drafts.checks import Finding, blocking, check_draft
 from core.drafts.errors import ModelError, PublishError
 from core.drafts.facts import load_facts
-from core.drafts.intent import intent_of, language_of
 from core.drafts.limits import target_of
 from core.drafts.story import story_of
 from core.drafts.writer import write_variants
@@ -234,9 +235,10 @@ class DraftService:
             return await self.outcome("closed", draft_id)
         now = self.clock()
         async with session_scope(self.sessions) as session:
-            moved = await store.transition(
-                session=session,
-                draft_id=draft_id,
+            moved = await self._move(
+                session,
+                draft,
+                actor,
                 from_states=states.OPEN,
                 to_state=states.EDITED,
                 version=version if version is not None else draft.version,
@@ -248,16 +250,9 @@ class DraftService:
                     "edited_at": now,
                 },
                 now=now,
+                event="edited",
+                after=text,
             )
-            if moved:
-                await audit.record(
-                    session=session,
-                    actor=actor,
-                    kind="draft.edited",
-                    subject=subject(draft_id),
-                    before=draft.text,
-                    after=text,
-                )
         return await self.outcome("edited" if moved else "stale", draft_id)
 
     async def pick(
@@ -300,9 +295,10 @@ class DraftService:
                 return waiting
         publisher = self.publishers.get(draft.target)
         async with session_scope(self.sessions) as session:
-            won = await store.transition(
-                session=session,
-                draft_id=draft_id,
+            won = await self._move(
+                session,
+                draft,
+                actor,
                 from_states=states.OPEN,
                 to_state=states.APPROVED,
                 version=version if version is not None else draft.version,
@@ -316,18 +312,11 @@ class DraftService:
                     "next_attempt_at": now if publisher is not None else None,
                 },
                 now=now,
+                event="approved",
+                after=draft.text,
             )
-            if won:
-                await audit.record(
-                    session=session,
-                    actor=actor,
-                    kind="draft.approved",
-                    subject=subject(draft_id),
-                    before=draft.text,
-                    after=draft.text,
-                )
-                if publisher is None:
-                    await self._mark_ready(session, draft, actor, now)
+            if won and publisher is None:
+                await self._mark_ready(session, draft, actor, now)
         if not won:
             return await self.outcome("stale", draft_id)
         if publisher is not None:
@@ -369,6 +358,43 @@ class DraftService:
             return Outcome("approval_noted", draft, approvals=len(people))
         return None
 
+    async def _move(
+        self,
+        session: AsyncSession,
+        draft: Draft,
+        actor: Actor,
+        *,
+        from_states: tuple[str, ...],
+        to_state: str,
+        values: dict[str, Any],
+        now: dt.datetime,
+        event: str,
+        after: str | None = None,
+        version: int | None = None,
+    ) -> bool:
+        """Move the draft from one of `from_states` to `to_state` (a conditional UPDATE, at
+        `version`) and audit it as `draft.<event>`; False when another change came first."""
+        assert draft.id is not None
+        moved = await store.transition(
+            session=session,
+            draft_id=draft.id,
+            from_states=from_states,
+            to_state=to_state,
+            version=version,
+            values=values,
+            now=now,
+        )
+        if moved:
+            await audit.record(
+                session=session,
+                actor=actor,
+                kind=f"draft.{event}",
+                subject=subject(draft.id),
+                before=draft.text,
+                after=after,
+            )
+        return moved
+
     async def _mark_ready(
         self, session: AsyncSession, draft: Draft, actor: Actor, now: dt.datetime
     ) -> None:
@@ -401,9 +427,10 @@ class DraftService:
             return await self.outcome("closed", draft_id)
         now = self.clock()
         async with session_scope(self.sessions) as session:
-            moved = await store.transition(
-                session=session,
-                draft_id=draft_id,
+            moved = await self._move(
+                session,
+                draft,
+                actor,
                 from_states=states.OPEN,
                 to_state=states.REJECTED,
                 values={
@@ -413,15 +440,8 @@ class DraftService:
                     "open_key": None,
                 },
                 now=now,
+                event="rejected",
             )
-            if moved:
-                await audit.record(
-                    session=session,
-                    actor=actor,
-                    kind="draft.rejected",
-                    subject=subject(draft_id),
-                    before=draft.text,
-                )
         return await self.outcome("rejected" if moved else "closed", draft_id)
 
     async def mark_posted(self, *, draft_id: int, actor: Actor) -> Outcome:
@@ -431,9 +451,10 @@ class DraftService:
             return Outcome("not_found")
         now = self.clock()
         async with session_scope(self.sessions) as session:
-            moved = await store.transition(
-                session=session,
-                draft_id=draft_id,
+            moved = await self._move(
+                session,
+                draft,
+                actor,
                 from_states=(states.READY_TO_POST,),
                 to_state=states.POSTED,
                 values={
@@ -442,16 +463,9 @@ class DraftService:
                     "posted_at": now,
                 },
                 now=now,
+                event="posted",
+                after=draft.text,
             )
-            if moved:
-                await audit.record(
-                    session=session,
-                    actor=actor,
-                    kind="draft.posted",
-                    subject=subject(draft_id),
-                    before=draft.text,
-                    after=draft.text,
-                )
         return await self.outcome("posted" if moved else "closed", draft_id)
 
     # ----- publishing ----------------------------------------------------------------
@@ -498,9 +512,10 @@ class DraftService:
             return await self._publish_failed(draft, actor, exc)
         now = self.clock()
         async with session_scope(self.sessions) as session:
-            moved = await store.transition(
-                session=session,
-                draft_id=draft_id,
+            await self._move(
+                session,
+                draft,
+                actor,
                 from_states=(states.APPROVED,),
                 to_state=states.PUBLISHED,
                 values={
@@ -512,16 +527,9 @@ class DraftService:
                     "last_error": None,
                 },
                 now=now,
+                event="published",
+                after=published.url or published.external_id,
             )
-            if moved:
-                await audit.record(
-                    session=session,
-                    actor=actor,
-                    kind="draft.published",
-                    subject=subject(draft_id),
-                    before=draft.text,
-                    after=published.url or published.external_id,
-                )
         log.info("draft %s published on %s: %s", draft_id, draft.target, published.url)
         return await self.outcome("published", draft_id)
 

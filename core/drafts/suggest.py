@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.drafts.intent import wants_reply
+from core.drafts.answer_kind import wants_reply
 from core.drafts.service import DraftService, Outcome
 from core.i18n import Translator
 from core.models import Mention

@@ -12,12 +12,12 @@ from core.i18n import Translator
 from core.report import charts
 from core.report.document import Heading, PageBreak, Paragraph, Picture, ReportDoc, Table
 from core.report.figures import ReportFigures
+from core.stories.overview import Story
 from core.text import truncate
 from core.trends import event_words as words
 from core.trends import fmt
 from core.trends.chart import ChartText
 from core.trends.period import Period
-from core.trends.stories import Story
 
 EVENTS_SHOWN = 8
 MENTION_CHARS = 320

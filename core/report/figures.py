@@ -14,10 +14,10 @@ from config.settings import Settings
 from config.workspace import Workspace
 from core.models_backlog import BacklogItem
 from core.storage import report as store
-from core.storage import trends as trend_store
+from core.storage import windows as trend_store
+from core.stories.overview import Story, main_stories
 from core.trends.brief import BriefFigures, gather
 from core.trends.period import Period
-from core.trends.stories import Story, main_stories
 
 TOP_MENTIONS = 8
 STORIES = 8

@@ -1,6 +1,6 @@
 """New trends and alerts since the last standup.
 
-When the alert engine's table exists (core.models_trends.Alert), the standup reports its
+When the alert engine's table exists (core.models_alerts.Alert), the standup reports its
 alerts; without it (or when it cannot be read) it reports the terms and hashtags rising
 against their usual level, from the hourly counts. `new_signals` is the one switch.
 """
@@ -37,7 +37,7 @@ async def alerts_since(
 ) -> list[Signal] | None:
     """Alerts fired in [since, now), one per key, newest first; None without the alert table."""
     try:
-        models = importlib.import_module("core.models_trends")
+        models = importlib.import_module("core.models_alerts")
     except ImportError:
         return None
     alert = getattr(models, "Alert", None)

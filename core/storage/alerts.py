@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.models_trends import Alert, AlertDelivery, AlertFeedback, AlertThreshold
+from core.models_alerts import Alert, AlertDelivery, AlertFeedback, AlertThreshold
 from core.storage.dialect import insert_for, rowcount
 
 RETRYABLE = ("pending", "failed")

@@ -1,6 +1,6 @@
 """The evidence behind backlog suggestions and standups: mentions by id and hourly counts
 as plain rows (keyword-only queries that take the session). The mentions behind a count key
-are core.storage.trends.mentions_for_key, the one evidence query.
+are core.storage.windows.mentions_for_key, the one evidence query.
 """
 
 from __future__ import annotations
@@ -49,5 +49,5 @@ async def mentions_by_ids(*, session: AsyncSession, ids: Sequence[int]) -> list[
 
 async def oldest_counted_hour(*, session: AsyncSession) -> dt.datetime | None:
     """The oldest hour with a count under any key: how far back a baseline can look
-    (compare core.storage.trends.listening_since, the oldest hour of the `all` key)."""
+    (compare core.storage.windows.listening_since, the oldest hour of the `all` key)."""
     return (await session.execute(select(func.min(col(HourlyCount.bucket))))).scalar_one_or_none()

@@ -11,12 +11,26 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models_checkin import CheckinAnswer
 from core.storage.dialect import insert_for, rowcount
+
+
+def _channel_day(platform: str, channel_id: str, day: str) -> tuple[ColumnElement[bool], ...]:
+    """The check-ins of one channel's standup of `day`."""
+    return (
+        col(CheckinAnswer.platform) == platform,
+        col(CheckinAnswer.channel_id) == channel_id,
+        col(CheckinAnswer.day) == day,
+    )
+
+
+def _member(platform: str, member_id: str) -> tuple[ColumnElement[bool], ...]:
+    """One member's check-ins."""
+    return col(CheckinAnswer.platform) == platform, col(CheckinAnswer.member_id) == member_id
 
 
 async def claim_member(
@@ -84,9 +98,7 @@ async def unsent(
 ) -> list[CheckinAnswer]:
     """Rows claimed but whose question never went out (the sender died before sending)."""
     stmt = select(CheckinAnswer).where(
-        col(CheckinAnswer.platform) == platform,
-        col(CheckinAnswer.channel_id) == channel_id,
-        col(CheckinAnswer.day) == day,
+        *_channel_day(platform, channel_id, day),
         col(CheckinAnswer.asked_at).is_(None),
         col(CheckinAnswer.posted_at).is_(None),
     )
@@ -124,9 +136,7 @@ async def for_day(
     stmt = (
         select(CheckinAnswer)
         .where(
-            col(CheckinAnswer.platform) == platform,
-            col(CheckinAnswer.channel_id) == channel_id,
-            col(CheckinAnswer.day) == day,
+            *_channel_day(platform, channel_id, day),
         )
         .order_by(col(CheckinAnswer.id))
     )
@@ -155,9 +165,7 @@ async def mark_posted(
     stmt = (
         update(CheckinAnswer)
         .where(
-            col(CheckinAnswer.platform) == platform,
-            col(CheckinAnswer.channel_id) == channel_id,
-            col(CheckinAnswer.day) == day,
+            *_channel_day(platform, channel_id, day),
             col(CheckinAnswer.posted_at).is_(None),
         )
         .values(posted_at=now, updated_at=now)
@@ -172,8 +180,7 @@ async def open_for_member(
     stmt = (
         select(CheckinAnswer)
         .where(
-            col(CheckinAnswer.platform) == platform,
-            col(CheckinAnswer.member_id) == member_id,
+            *_member(platform, member_id),
             col(CheckinAnswer.posted_at).is_(None),
         )
         .order_by(col(CheckinAnswer.day).desc(), col(CheckinAnswer.id).desc())
@@ -188,8 +195,7 @@ async def history(
     stmt = (
         select(CheckinAnswer)
         .where(
-            col(CheckinAnswer.platform) == platform,
-            col(CheckinAnswer.member_id) == member_id,
+            *_member(platform, member_id),
             col(CheckinAnswer.day) >= since_day,
         )
         .order_by(col(CheckinAnswer.day), col(CheckinAnswer.id))

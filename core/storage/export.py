@@ -14,7 +14,7 @@ from core.models import Mention
 from core.models_backlog import BacklogItem
 from core.storage import search_sqlite
 from core.storage.dialect import dialect
-from core.storage.mentions import MentionFilter, fts_query_postgres
+from core.storage.mentions import MentionFilter, filtered, fts_query_postgres, symbols_of
 
 CHUNK = 1000
 # What an export carries of a mention: the importer's fields first (integrations/sources/
@@ -43,34 +43,23 @@ MENTION_COLUMNS = (
 def mention_statement(session: AsyncSession, flt: MentionFilter) -> Select[*tuple[Any, ...]] | None:
     """The search of `mentions` as one statement over every match, newest first; None when
     the query has no word to search for."""
-    stmt = select(*MENTION_COLUMNS)
-    if flt.since is not None:
-        stmt = stmt.where(col(Mention.published_at) >= flt.since)
-    if flt.until is not None:
-        stmt = stmt.where(col(Mention.published_at) < flt.until)
-    if flt.source:
-        stmt = stmt.where(col(Mention.source) == flt.source)
-    if flt.sentiment:
-        stmt = stmt.where(col(Mention.sentiment) == flt.sentiment)
-    if flt.language:
-        stmt = stmt.where(col(Mention.language) == flt.language)
-    if flt.intent:
-        stmt = stmt.where(col(Mention.intent) == flt.intent)
-    if flt.term:
-        stmt = stmt.where(("|" + col(Mention.matched_terms) + "|").contains(f"|{flt.term}|"))
-    if flt.query and dialect(session) != "postgresql":
-        parsed = search_sqlite.parse_query(flt.query)
+    query, symbols = symbols_of(flt.query or "")
+    stmt = filtered(select(*MENTION_COLUMNS), flt, symbols)
+    if query and dialect(session) != "postgresql":
+        parsed = search_sqlite.parse_query(query)
         if parsed is None:
             return None
         matches = text("SELECT rowid FROM mention_fts WHERE mention_fts MATCH :q").bindparams(
             q=parsed.fts5()
         )
         stmt = stmt.where(col(Mention.id).in_(matches))
-    elif flt.query:
-        q = fts_query_postgres(flt.query)
+    elif query:
+        q = fts_query_postgres(query)
         if q is None:
             return None
         stmt = stmt.where(text("mention.search @@ to_tsquery('simple', :q)").bindparams(q=q))
+    elif flt.query and not symbols:
+        return None  # only punctuation: nothing to look for, as in search_mentions
     return stmt.order_by(col(Mention.published_at).desc(), col(Mention.id).desc())
 
 

@@ -8,9 +8,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, or_, select, text, tuple_
+from sqlalchemy import Select, Table, func, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -225,9 +225,13 @@ def symbols_of(query: str) -> tuple[str, list[str]]:
     return " ".join("".join(words).split()), symbols[:MAX_QUERY_TERMS]
 
 
-def _filtered(flt: MentionFilter, symbols: Sequence[str]) -> Any:
-    """`select(Mention)` with every filter but the full-text words."""
-    stmt = select(Mention)
+# Any select statement over mentions, whatever its columns.
+_Stmt = TypeVar("_Stmt", bound="Select[*tuple[Any, ...]]")
+
+
+def filtered(stmt: _Stmt, flt: MentionFilter, symbols: Sequence[str] = ()) -> _Stmt:
+    """`stmt` restricted by every part of the filter except its search words; `symbols`
+    (emoji and the like, see symbols_of) are matched in the text as they are."""
     for symbol in symbols:
         pattern = f"%{symbol}%"
         stmt = stmt.where(or_(col(Mention.text).like(pattern), col(Mention.title).like(pattern)))
@@ -254,7 +258,7 @@ async def search_mentions(
     """Newest first; returns the page and whether more follow. Symbols in the query (emoji)
     are matched in the text as they are; the words through full-text search."""
     query, symbols = symbols_of(flt.query or "")
-    stmt = _filtered(flt, symbols)
+    stmt = filtered(select(Mention), flt, symbols)
     if query and dialect(session) != "postgresql":
         parsed = search_sqlite.parse_query(query)
         if parsed is None:
@@ -277,7 +281,7 @@ async def search_mentions(
 async def count_matching(*, session: AsyncSession, flt: MentionFilter) -> int:
     """How many mentions the filter finds in all (the total above a page of results)."""
     query, symbols = symbols_of(flt.query or "")
-    stmt = _filtered(flt, symbols)
+    stmt = filtered(select(Mention), flt, symbols)
     if query and dialect(session) != "postgresql":
         fts = fts_query_sqlite(query)
         if fts is None:

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.models import Mention
 from core.models_backlog import BacklogItem
 from core.models_drafts import Draft
-from core.storage.trends import VOICE_INTENTS
+from core.storage.windows import VOICE_INTENTS
 
 
 async def voices_by_intent(

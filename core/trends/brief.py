@@ -17,8 +17,8 @@ from config.workspace import Workspace
 from core.models import Mention
 from core.storage import drafts as draft_store
 from core.storage import sources as source_store
-from core.storage import trends as store
-from core.storage.trends import Totals
+from core.storage import windows as store
+from core.storage.windows import Totals
 from core.trends.coverage import Coverage, coverage
 from core.trends.events import PREFIXES as EVENT_PREFIXES
 from core.trends.events import Event, find_events

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.analysis.trends import DetectorConfig, Signal, detect_latest
+from core.analysis.bursts import DetectorConfig, Signal, detect_latest
 from core.storage import counts
-from core.storage import trends as store
+from core.storage import windows as store
 from core.trends.history import HOUR, history_start
 from core.trends.period import floor_hour
 

@@ -29,9 +29,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.analysis.events import Episode, EventConfig, find_all
 from core.storage import counts as count_store
-from core.storage import trends as store
 from core.storage import watch
-from core.storage.trends import Brief, Totals
+from core.storage import windows as store
+from core.storage.windows import Brief, Totals
 from core.text import fold
 from core.trends.period import HOUR, floor_hour
 

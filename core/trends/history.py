@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from core.analysis.trends import DetectorConfig
+from core.analysis.bursts import DetectorConfig
 
 HOUR = dt.timedelta(hours=1)
 

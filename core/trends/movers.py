@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from core.storage.trends import Totals
+from core.storage.windows import Totals
 
 MIN_COUNT = 5
 MIN_Z = 2.5

@@ -2,7 +2,7 @@
 
 `term:lumora brew` is shown as the watch term people wrote ("Lumora Brew"), `tag:#kaffee`
 as the hashtag, `topic:7` as the name of the story topic 7 tells, in the channel's language
-(core.trends.stories).
+(core.stories.overview).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.storage import watch
+from core.stories.overview import story_labels, story_names
 from core.text import fold
-from core.trends.stories import story_labels, story_names
 
 OURS = ("brand", "product")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.storage.trends import Totals
+from core.storage.windows import Totals
 
 
 @dataclass(frozen=True)

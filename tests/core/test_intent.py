@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.analysis.intent import classify_intent, classify_intents, parse_intent
+from core.analysis.intent_model import classify_intent, classify_intents, parse_intent
 from core.analysis.intent_rules import INTENTS, N_SIGNALS, rule_intent, signals
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.analysis.evaluation import evaluate_intent_file, read_labelled_tsv
-from core.analysis.intent import ALIASES, IntentModel, IntentWeights
+from core.analysis.intent_model import ALIASES, IntentModel, IntentWeights
 from core.analysis.intent_rules import INTENTS
 from core.analysis.sentiment_fit import fit_softmax
 from core.analysis.train_intent import main

@@ -58,13 +58,14 @@ def test_the_host_is_shown_without_www() -> None:
 
 def test_every_renderer_uses_the_one_policy() -> None:
     from bot.console import render as console
-    from bot.slack import escape
+    from bot.slack import blocks, escape
     from bot.teams import elements
     from core.drafts import checks
 
     assert elements.safe_url is safe_url
     assert console.safe_url is safe_url
     assert checks.safe_url is safe_url
+    assert blocks.safe_url is safe_url
     assert escape.host is safe_host
     # Slack only encodes what the policy let through for its `<url|label>` syntax.
     assert escape.safe_url("https://bank.example@evil.example/") is None

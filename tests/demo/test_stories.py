@@ -15,7 +15,7 @@ import pytest
 
 from config.settings import Settings
 from core.backlog.suggest import suggest
-from core.trends.stories import main_stories
+from core.stories.overview import main_stories
 from demo import DEMO_NOTICE, generate_demo, seed_demo
 
 NOW = dt.datetime(2026, 12, 7, 10, 0)

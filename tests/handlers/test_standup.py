@@ -115,8 +115,8 @@ async def test_an_alert_on_a_story_is_named_by_the_story_in_the_channel_s_langua
 ) -> None:
     """The standup once said "New alerts: 92 …": the alert kept the title the story had
     when it fired (its id, before it was named)."""
+    from core.models_alerts import Alert
     from core.models_stories import Topic
-    from core.models_trends import Alert
 
     async with svc.sessions() as s:
         topic = Topic(

@@ -10,7 +10,7 @@ import datetime as dt
 from core.backlog.rising import KeyWindow
 from core.backlog.rules import RuleContext, key_suggestion
 from core.backlog.suggestion import Suggestion
-from core.storage.trends import mentions_for_key
+from core.storage.windows import mentions_for_key
 
 WINDOW = dt.timedelta(days=7)
 MIN_COUNT = 5

@@ -1,6 +1,6 @@
 """One backlog item per story: what its people want decides what to make.
 
-A story (core.trends.stories) is mentions that tell one thing, German and English
+A story (core.stories.overview) is mentions that tell one thing, German and English
 together. Its leading intent — from each mention's stored intent — picks the item:
 complaints get a public answer where they were made, questions an FAQ entry (a blog
 article when many ask), praise a post that shares it, purchase interest a buying guide,
@@ -27,8 +27,8 @@ from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
 from core.ingest_rows import TERM_SEP
 from core.storage import stories as store
 from core.storage.stories import Figures
+from core.stories.overview import leading_intent, pick
 from core.text import truncate
-from core.trends.stories import leading_intent, pick
 
 WEEK = dt.timedelta(days=7)
 FORTNIGHT = dt.timedelta(days=14)  # questions recur slowly: they are read over two weeks

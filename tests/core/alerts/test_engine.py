@@ -14,7 +14,7 @@ from sqlmodel import col
 from bot.alert_jobs import engine_for
 from core.alerts.engine import AlertEngine
 from core.db import session_scope
-from core.models_trends import Alert, AlertDelivery
+from core.models_alerts import Alert, AlertDelivery
 from core.storage import conversations
 from tests.core.trends.helpers import (
     HOUR,

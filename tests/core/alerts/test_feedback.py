@@ -10,7 +10,7 @@ import pytest
 
 from core.alerts import feedback
 from core.alerts.engine import AlertEngine
-from core.analysis.trends import DetectorConfig, detect_latest
+from core.analysis.bursts import DetectorConfig, detect_latest
 from core.reply import Actor
 from core.storage import alerts as store
 from tests.core.alerts.test_engine import subscribe

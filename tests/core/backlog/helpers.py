@@ -212,7 +212,7 @@ async def seed_listening(services: Any, now: dt.datetime = NOW) -> None:
 async def group_topics(services: Any, now: dt.datetime = NOW) -> Any:
     """Group what is stored into topics and stories, as the running bot does every minute
     (with the shipped sentence encoder)."""
-    from core.trends.topic_job import TopicJob
-    from core.trends.topics import SentenceEncoder
+    from core.stories.topic_job import TopicJob
+    from core.stories.topics import SentenceEncoder
 
     return await TopicJob(services.sessions, SentenceEncoder(), clock=lambda: now).catch_up()

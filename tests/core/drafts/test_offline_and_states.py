@@ -9,9 +9,9 @@ import pytest
 from config.workspace import Brand, Named
 from core.clock import utcnow
 from core.drafts import states
+from core.drafts.answer_kind import intent_of, language_of
 from core.drafts.checks import check_draft
 from core.drafts.facts import Facts
-from core.drafts.intent import intent_of, language_of
 from core.drafts.limits import length, limit_for
 from core.drafts.offline import offline_variants, sign
 from core.models import Mention

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from core.db import session_scope
+from core.models_alerts import Alert
 from core.models_backlog import BacklogItem
 from core.models_drafts import Draft
-from core.models_trends import Alert
 from core.standup.report import build
 from core.standup.signals import new_signals
 from tests.core.backlog.helpers import NOW, daily, make_services, mentions

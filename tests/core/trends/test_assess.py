@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from core.trends import assess, stems
-from core.trends.assess import Figures, Rival
-from core.trends.assess_data import own_terms, volatility
+from core.assess import verdict as assess
+from core.assess.data import own_terms, volatility
+from core.assess.verdict import Figures, Rival
+from core.trends import stems
 from core.trends.lexicon import buying_intent, churn_signal
 
 START = dt.datetime(2026, 11, 7)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from config.settings import Settings
-from core.analysis.trends import DetectorConfig
+from core.analysis.bursts import DetectorConfig
 from core.db import session_scope
 from core.models import Mention, SourceState
 from core.models_drafts import Draft

@@ -11,7 +11,7 @@ from config.workspace import load_workspace
 from core.format import sparkline
 from core.i18n import Translator
 from core.models import SourceState
-from core.storage.trends import Totals
+from core.storage.windows import Totals
 from core.trends import fmt
 from core.trends.chart import ChartText, png_chart, text_chart
 from core.trends.coverage import coverage

@@ -3,8 +3,8 @@ list of stems, never a watched name alone."""
 
 from __future__ import annotations
 
+from core.stories.labels import label_story
 from core.trends.phrases import Vocabulary, key_phrase, phrases, vocabulary
-from core.trends.story_labels import label_story
 from core.trends.words import name_index, stems, tokens
 
 BACKGROUND = [

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.analysis.trends import DetectorConfig
+from core.analysis.bursts import DetectorConfig
 from core.trends import emerging
 from tests.core.trends.helpers import Clock, make_services, raws, write_history
 

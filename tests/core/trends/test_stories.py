@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from core.models import Mention
 from core.models_stories import MentionTopic, Topic
-from core.trends.stories import (
+from core.stories.overview import (
     main_stories,
     story_key,
     story_label,

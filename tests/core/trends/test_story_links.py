@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from core.trends.story_links import (
+from core.stories.links import (
     Burst,
     StoryPoint,
     best_story,
@@ -14,7 +14,7 @@ from core.trends.story_links import (
     merges,
     peak,
 )
-from core.trends.topics import normalise
+from core.stories.topics import normalise
 
 T0 = dt.datetime(2026, 12, 1, 0, 0)
 

@@ -14,8 +14,8 @@ from sqlmodel import col
 
 from core.models import HourlyCount
 from core.models_stories import MentionTopic, Topic
-from core.trends.topic_job import TopicJob
-from core.trends.topics import SentenceEncoder, group, names_pattern, normalise, topic_text
+from core.stories.topic_job import TopicJob
+from core.stories.topics import SentenceEncoder, group, names_pattern, normalise, topic_text
 from tests.core.trends.helpers import NOW, Clock, make_services, raws
 
 THEMES = {

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.analysis import trend_eval
-from core.analysis.trend_eval import evaluate_trends, merge_alerts, score_alerts
-from core.analysis.trends import DetectorConfig, Signal
+from core.analysis import bursts_eval as trend_eval
+from core.analysis.bursts import DetectorConfig, Signal
+from core.analysis.bursts_eval import evaluate_trends, merge_alerts, score_alerts
 
 T0 = datetime(2024, 3, 1)
 HOUR = timedelta(hours=1)

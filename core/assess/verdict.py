@@ -32,7 +32,7 @@ Each answer is yes, partly or no with the reasons (codes the chat words with the
 
 from __future__ import annotations
 
-from core.trends.assess_figures import (
+from core.assess.figures import (
     AGAINST,
     NO,
     PARTLY,
@@ -172,7 +172,7 @@ def dialogue(f: Figures) -> Answer:
 def judge(f: Figures) -> Verdict:
     """The four answers and the decision (a competitor: whether its talk is an opening)."""
     if f.kind == "competitor":
-        from core.trends.assess_competitor import judge_competitor
+        from core.assess.competitor import judge_competitor
 
         return judge_competitor(f, volume(f))
     answers = (volume(f), influence(f), distinct(f), dialogue(f))

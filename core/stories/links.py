@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.trends.topics import Vectors, normalise
+from core.stories.topics import Vectors, normalise
 
 STORY = 0.6  # centroid similarity at which two topics are one story
 # A hashtag on this share of a new topic's mentions, and at least `TAG_MIN` of them, marks

@@ -20,11 +20,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.models_stories import Topic
 from core.storage import counts
 from core.storage import topics as store
+from core.stories import links as story_links
+from core.stories.labels import StoryLabels, label_story
+from core.stories.links import Burst, StoryPoint
 from core.text import fold
-from core.trends import story_links
 from core.trends.phrases import Vocabulary, vocabulary
-from core.trends.story_labels import StoryLabels, label_story
-from core.trends.story_links import Burst, StoryPoint
 
 log = logging.getLogger(__name__)
 BACKGROUND = 1500  # recent mentions a key phrase must stand out of

@@ -18,23 +18,23 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.analysis.trends import DetectorConfig
-from core.models import Mention
-from core.storage import drafts as draft_store
-from core.storage import trends as store
-from core.storage import watch
-from core.text import hashtags
-from core.trends import emerging, lexicon
-from core.trends.assess import Figures, Rival
-from core.trends.assess_volume import (
+from core.analysis.bursts import DetectorConfig
+from core.assess.verdict import Figures, Rival
+from core.assess.volume import (
     Volume,
     counted_volume,
     searched_volume,
     swing,
     window,
 )
+from core.models import Mention
+from core.storage import drafts as draft_store
+from core.storage import watch
+from core.storage import windows as store
+from core.stories.topics import word_forms, words
+from core.text import hashtags
+from core.trends import emerging, lexicon
 from core.trends.names import OURS, Names, load_names
-from core.trends.topics import word_forms, words
 from core.watchlist import Watchlist
 
 DAYS = 30

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from core.analysis.trends import DetectorConfig, detect_series
+from core.analysis.bursts import DetectorConfig, detect_series
 from core.clock import parse_iso
 
 logger = logging.getLogger(__name__)

@@ -1,9 +1,9 @@
-"""A competitor's talk as an opening for us (core.trends.assess): are their customers
+"""A competitor's talk as an opening for us (core.assess.verdict): are their customers
 unhappy or asking, are we part of their conversation, can dialogue win them."""
 
 from __future__ import annotations
 
-from core.trends.assess_figures import NO, PARTLY, YES, Answer, Figures, Verdict, grade
+from core.assess.figures import NO, PARTLY, YES, Answer, Figures, Verdict, grade
 
 UNHAPPY_SHARE = 0.15
 LEAVING_SHARE = 0.02

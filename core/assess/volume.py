@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.models import Mention
-from core.storage import trends as store
+from core.storage import windows as store
 from core.storage.mentions import MentionFilter, search_mentions
 from core.trends import stems
 from core.trends.period import HOUR, floor_hour

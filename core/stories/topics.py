@@ -11,7 +11,7 @@ stories together; the topic is in the first sentences.
 Grouping is greedy on cosine similarity (average linkage: merge the two groups most alike
 on average, while that average is high enough); groups smaller than `min_size` are left
 ungrouped. A new text joins an existing topic when it is close to the topic's centroid.
-Topics that tell one story are linked into stories (core.trends.story_links) and named by
+Topics that tell one story are linked into stories (core.stories.links) and named by
 a key phrase (core.trends.phrases).
 """
 

@@ -2,7 +2,7 @@
 stories, and the mention that shows what a story is about.
 
 Mentions that tell one story (one topic or event, German and English together) are one
-story, counted under `topic:<root>` (core.trends.topic_job). Everything that names a story
+story, counted under `topic:<root>` (core.stories.topic_job). Everything that names a story
 — the brief, trends, alerts, standups, the backlog — calls `story_labels` or
 `story_label`, so a story reads the same everywhere: "Lieferung" in a German channel,
 "delivery" in an English one.

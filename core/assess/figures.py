@@ -1,4 +1,4 @@
-"""What an assessment rests on and what it answers (core.trends.assess): the figures of one
+"""What an assessment rests on and what it answers (core.assess.verdict): the figures of one
 period, each answer's grade and reasons, and the verdict."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from core.analysis.trends import DetectorConfig, Signal, detect_latest, detect_series, rank
+from core.analysis.bursts import DetectorConfig, Signal, detect_latest, detect_series, rank
 
 HOUR = timedelta(hours=1)
 T0 = datetime(2024, 1, 1)  # a Monday

@@ -5,11 +5,11 @@ Each run takes the mentions stored after the last one it saw (by id), embeds the
 if close enough — or, when it carries the hashtag that marks a story, into that story's
 closest topic. The rest join a pool of recent ungrouped mentions from which new topics
 are grouped; a new group close to a known topic joins it, any other becomes a topic and
-is linked into a story (core.trends.story_links). Assignments and the hourly counts under
+is linked into a story (core.stories.links). Assignments and the hourly counts under
 `topic:<story root>` are written in one transaction; a mention is counted only when its
 assignment row is new, so a rerun or a second replica never counts it twice.
 Near-duplicates take their original's topic. Then stories that have grown into one are
-merged, and stories that have grown are named afresh (core.trends.story_keeper).
+merged, and stories that have grown are named afresh (core.stories.keeper).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from core.db import SessionFactory, session_scope
 from core.models_stories import Topic
 from core.storage import counts, watch
 from core.storage import topics as store
-from core.trends import story_links, topics
-from core.trends.story_keeper import (
+from core.stories import links as story_links
+from core.stories import topics
+from core.stories.keeper import (
     RELABEL_GROWTH,
     SETTLED_GROWTH,
     StoryKeeper,
@@ -37,8 +38,8 @@ from core.trends.story_keeper import (
     root_of,
     story_points,
 )
-from core.trends.story_links import StoryPoint
-from core.trends.topics import Embedder, Vectors
+from core.stories.links import StoryPoint
+from core.stories.topics import Embedder, Vectors
 
 log = logging.getLogger(__name__)
 BATCH = 128
