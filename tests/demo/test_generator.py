@@ -8,7 +8,6 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -344,11 +343,9 @@ async def test_seed_demo_through_the_real_pipeline(tmp_path: Path) -> None:
         await engine.dispose()
 
 
-def test_generation_is_fast() -> None:
-    start = time.perf_counter()
-    count = sum(1 for _ in generate_demo(NOW))
-    assert count == 20_000
-    assert time.perf_counter() - start < 5.0  # about 0.5 s on a laptop; generous for CI
+def test_the_whole_stream_is_generated() -> None:
+    # Its speed is measured by bench/bench_demo.py, not asserted here.
+    assert sum(1 for _ in generate_demo(NOW)) == 20_000
 
 
 def test_importing_the_demo_loads_no_database_or_models() -> None:
