@@ -29,8 +29,10 @@ def pick_format(fig: KeyWindow) -> str:
 
 
 async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
-    """One item per rising keyword or hashtag that is not one story seen from outside (the
-    story rule makes that story's one item)."""
+    """One item per rising keyword or hashtag. A key that is one story seen from outside
+    ("#lumoralatteart") is filed as that story (`identity`): the story rule's item for it,
+    if it makes one, is the same item; and a story too new to have a usual level (which the
+    story rule needs to call it rising) still gets its post while it rises."""
     # A rising brand or product name is made of stories (each its own item) and a rising
     # competitor has its own rule: what is left are keywords and hashtags.
     named = ctx.competitors | ctx.ours
@@ -42,8 +44,9 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
         inside = await stories_of_key(
             session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now
         )
-        if inside and inside.most_common(1)[0][1] >= STORY_SHARE * fig.n:
-            continue
+        story = None
+        if inside and (top := inside.most_common(1)[0])[1] >= STORY_SHARE * fig.n:
+            story = f"topic:{top[0]}"
         fmt = pick_format(fig)
         topic = ctx.topic(fig.key)
         mentions = await mentions_for_key(
@@ -55,7 +58,7 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
         out.append(
             Suggestion(
                 kind="trend",
-                topic_key=fig.key,
+                topic_key=story or fig.key,
                 title=t(f"backlog.rule.trend.{variant}.title", topic=topic),
                 story=t(
                     f"backlog.rule.trend.{variant}.story",
@@ -84,6 +87,7 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
                 },
                 mention_ids=[m.id for m in mentions if m.id is not None],
                 window_days=WINDOW.days,
+                identity=story,
             )
         )
     return out
