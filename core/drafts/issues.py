@@ -19,8 +19,9 @@ MENTION_STEMS: dict[str, frozenset[str]] = {
         "arriv angek spedi carri freig".split()
     ),
     "billing": frozenset(
-        "rechn abgeb abbuc gebuc buchu zahlu preis erstat geldz invoi charg bill refun "
-        "payme price debit subsc abonn kundi cance".split()
+        # Not "price": "for the price I expected better" is about value, not a charge.
+        "rechn abgeb abbuc gebuc buchu zahlu erstat geldz invoi charg bill refun "
+        "payme debit subsc abonn kundi cance".split()
     ),
     "app": frozenset("login passw updat abstu crash einlo".split()),
     "support": frozenset(
@@ -43,10 +44,13 @@ _ORDER = ("delivery", "billing", "app", "defect", "support")
 
 
 def issue_of(text: str) -> str:
-    """The issue a text is about, or "general" when it names none of them."""
+    """The issue a text is about, or "general" when it names none of them: the one most of
+    its words name, the more specific on a tie."""
     found = stems(text)
     words = {w for w in text.lower().replace("-", " ").split()}
-    for issue in _ORDER:
-        if found & MENTION_STEMS[issue] or (issue == "app" and "app" in words):
-            return issue
-    return "general"
+    hits = {
+        issue: len(found & MENTION_STEMS[issue]) + (issue == "app" and "app" in words)
+        for issue in _ORDER
+    }
+    best = max(_ORDER, key=lambda issue: (hits[issue], -_ORDER.index(issue)))
+    return best if hits[best] else "general"

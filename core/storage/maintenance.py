@@ -19,7 +19,8 @@ async def delete_synthetic(*, session: AsyncSession) -> int:
 
 
 async def rebuild_counts(*, session: AsyncSession, batch: int = 5000) -> int:
-    """Recompute every hourly count from the stored mentions; returns mentions counted."""
+    """Recompute every hourly count from the stored mentions, the stories' (`topic:<root>`,
+    from the topic assignments) included; returns mentions counted."""
     await session.execute(delete(HourlyCount))
     last_id, total = 0, 0
     while True:
@@ -40,6 +41,11 @@ async def rebuild_counts(*, session: AsyncSession, batch: int = 5000) -> int:
         )
         rows = (await session.execute(stmt)).all()
         if not rows:
+            # The delete above took the stories' counts too: without them `db reclassify`
+            # left briefs, trends and events without a single story.
+            from core.storage.topics import recount
+
+            await recount(session=session)
             return total
         tally_rows = []
         for mid, source, published, terms, tags, sentiment, reach, intent in rows:

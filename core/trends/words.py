@@ -70,6 +70,9 @@ _WEAK_LINES = (
     "erstes tolle tolles tollen kleine kleines kleinen bessere besseren gutes neues",
     "schöne schönes super perfekt perfekte perfektes bad nice awesome amazing favourite",
     "favorite quick small perfect",
+    # English past tenses without -ed read like nouns after a name ("the Lumora Mill broke").
+    "broke broken went gone came took taken gave given fell fallen left kept sent stood",
+    "made said told bought sold",
 )
 WEAK = frozenset(fold(w) for w in " ".join(_WEAK_LINES).split())
 # What stands before a noun phrase in English (and German): articles and possessives.

@@ -52,3 +52,38 @@ async def test_reclassify_rewrites_what_changed_and_resumes_cleanly(db_url: str)
     again = await reclassify_intents(sessions, classify, chunk=3)
     assert (again.seen, again.changed) == (7, 0)
     await engine.dispose()
+
+
+async def test_rebuilding_the_counts_keeps_the_stories_counts(db_url: str) -> None:
+    """`db reclassify` rebuilds the hourly counts; it once dropped every `topic:` series, and
+    with it every story from briefs, trends and events."""
+    from core.models import HourlyCount
+    from core.models_stories import MentionTopic, Topic
+    from core.storage.maintenance import rebuild_counts
+
+    await upgrade(db_url)
+    engine = make_engine(db_url)
+    sessions = make_sessionmaker(engine)
+    await Pipeline(sessions, clock=lambda: NOW, analyzer=RuleAnalyzer()).ingest(
+        [
+            RawMention("forum", str(i), f"Paket {i} fehlt", NOW, keep_unmatched=True)
+            for i in range(3)
+        ]
+    )
+    async with sessions() as session:
+        ids = (await session.execute(select(col(Mention.id)))).scalars().all()
+        topic = Topic(label="Paket", centroid=b"")
+        session.add(topic)
+        await session.flush()
+        for mid in ids:
+            session.add(MentionTopic(mention_id=mid, topic_id=topic.id, published_at=NOW))
+        await session.commit()
+        await rebuild_counts(session=session)
+        await session.commit()
+        rows = (
+            await session.execute(
+                select(col(HourlyCount.n)).where(col(HourlyCount.key) == f"topic:{topic.id}")
+            )
+        ).all()
+    assert [n for (n,) in rows] == [3]
+    await engine.dispose()

@@ -69,9 +69,11 @@ def key_suggestion(
     counts: dict[str, float | int],
     mentions: list[Mention],
     window: dt.timedelta,
+    identity: str | None = None,
 ) -> Suggestion:
     """A suggestion about one count key: title, audience and story from the messages under
-    `messages` (filled with `names`), scored on the key's week, with its evidence."""
+    `messages` (filled with `names`), scored on the key's week, with its evidence;
+    `identity` files it as another key (a story) for the backlog's one-item-per-story rule."""
     t = ctx.t
     audience = t(f"{messages}.audience", **names)
     return Suggestion(
@@ -94,4 +96,5 @@ def key_suggestion(
         },
         mention_ids=[m.id for m in mentions if m.id is not None],
         window_days=window.days,
+        identity=identity,
     )

@@ -28,8 +28,10 @@ def pick_format(fig: KeyWindow) -> str:
 
 
 async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
-    """One item per rising keyword or hashtag that is not one story seen from outside (the
-    story rule makes that story's one item)."""
+    """One item per rising keyword or hashtag. A key that is one story seen from outside
+    ("#lumoralatteart") is filed as that story (`identity`): the story rule's item for it,
+    if it makes one, is the same item; and a story too new to have a usual level (which the
+    story rule needs to call it rising) still gets its post while it rises."""
     # A rising brand or product name is made of stories (each its own item) and a rising
     # competitor has its own rule: what is left are keywords and hashtags.
     named = ctx.competitors | ctx.ours
@@ -41,8 +43,9 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
         inside = await stories_of_key(
             session=ctx.session, key=fig.key, since=ctx.now - WINDOW, until=ctx.now
         )
-        if inside and inside.most_common(1)[0][1] >= STORY_SHARE * fig.n:
-            continue
+        story = None
+        if inside and (top := inside.most_common(1)[0])[1] >= STORY_SHARE * fig.n:
+            story = f"topic:{top[0]}"
         fmt = pick_format(fig)
         topic = ctx.topic(fig.key)
         mentions = await mentions_for_key(
@@ -53,7 +56,7 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
             key_suggestion(
                 ctx,
                 kind="trend",
-                topic_key=fig.key,
+                topic_key=story or fig.key,
                 messages=f"backlog.rule.trend.{variant}",
                 names={"topic": topic},
                 fig=fig,
@@ -63,6 +66,7 @@ async def suggest_trends(ctx: RuleContext) -> list[Suggestion]:
                 counts={"negative": fig.neg, "positive": fig.pos, "active_days": fig.blocks_active},
                 mentions=mentions,
                 window=WINDOW,
+                identity=story,
             )
         )
     return out

@@ -125,3 +125,39 @@ async def test_german_wording(svc: Any) -> None:
     async with svc.sessions() as session:
         result = await suggest(session, now=NOW, locale="de", brand="Lumora")
     assert all(s.story.startswith("Als ") and "damit" in s.story for s in result.new)
+
+
+async def test_a_rising_hashtag_that_is_a_brand_new_story_is_still_suggested(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo's #lumoralatteart once vanished from `backlog suggest`: its story was too
+    new to have a usual level (the story rule skips it), and the hashtag rule skipped the
+    hashtag because it was that story."""
+    from collections import Counter
+
+    from core.backlog.rising import KeyWindow
+    from core.backlog.rules import RuleContext
+    from core.backlog.rules import trends as rule
+    from core.i18n import Translator
+
+    async def one_story(**_: Any) -> Counter[int]:
+        return Counter({173: 90, 5: 3})
+
+    async def no_mentions(**_: Any) -> list[Mention]:
+        return []
+
+    monkeypatch.setattr(rule, "stories_of_key", one_story)
+    monkeypatch.setattr(rule, "mentions_for_key", no_mentions)
+    week = KeyWindow("tag:#lumoralatteart", 120, 5, 90, 40_000, 0.5, 0.1, 3, 7)
+    ctx = RuleContext(
+        session=None,  # type: ignore[arg-type]
+        now=NOW,
+        t=Translator("de"),
+        brand="Lumora",
+        week={week.key: week},
+        locale="de",
+    )
+    (item,) = await rule.suggest_trends(ctx)
+    assert item.title == "Beitrag zum steigenden Thema „#lumoralatteart“"
+    # Filed as the story: the story's own item (if any) is the same backlog item.
+    assert item.topic_key == "topic:173" and item.identity == "topic:173"

@@ -199,3 +199,22 @@ def test_moves() -> None:
     )
     assert not states.can_move("proposed", "published")  # never without approval
     assert set(states.sources_of("approved")) == {"proposed", "edited"}
+
+
+def test_a_broken_product_for_its_price_is_a_defect_not_a_billing_issue() -> None:
+    """The demo's "display broke … for the price I expected better" once got a reply about
+    checking the payment."""
+    from core.drafts.issues import issue_of
+
+    text = (
+        "Every lungo from the Lumora Brew tastes bitter no matter what I change. Not happy. "
+        "The display on my Lumora Brew broke after 11 weeks. Disappointing. For the price I "
+        "expected much better build quality from the Lumora Brew."
+    )
+    assert issue_of(text) == "defect"
+    drafts = offline_variants(
+        intent="complaint", language="en", signature="", text=text, brand=BRAND, facts=FACTS.lines
+    )
+    assert "payment" not in drafts[0] and "money" not in drafts[0], drafts[0]
+    assert issue_of("Mir wurde der Betrag doppelt abgebucht, bitte erstatten.") == "billing"
+    assert issue_of("Paket seit einer Woche nicht angekommen, Rechnung schon da.") == "delivery"

@@ -161,3 +161,14 @@ def test_praise_and_order_words_do_not_open_a_name() -> None:
     ]
     named = label_story(hearts, vocab=_vocab(), names=NAMES)
     assert named is not None and not named.label.lower().startswith("erstes"), named
+
+
+def test_a_past_tense_after_a_name_names_no_story() -> None:
+    """The demo once had "Answer the complaints about “broke”" ("the Lumora Mill broke")."""
+    members = [
+        ("My Lumora Mill broke after two weeks, the burr is loose.", "en", ()),
+        ("The Lumora Mill broke again. The burr is loose.", "en", ()),
+        ("Lumora Mill broke down, burr came loose.", "en", ()),
+    ]
+    labels = label_story(members, vocab=_vocab(), names=NAMES)
+    assert labels is not None and labels.get("en") != "broke", labels
