@@ -72,7 +72,9 @@ def read_words(text: str) -> tuple[list[str], bool]:
             in_word = True
             i += 2
             continue
-        if ch in "\"'" and not in_word:
+        # A quote groups when it is closed: a double quote anywhere, an apostrophe only at
+        # the start of a word (inside or at the end of one it is text: Lumora's, Tobias').
+        if ch == '"' or (ch == "'" and not in_word):
             end = _closing(text, i + 1, ch)
             if end is not None:
                 current.append(text[i + 1 : end])
@@ -80,21 +82,11 @@ def read_words(text: str) -> tuple[list[str], bool]:
                 i = end + 1
                 continue
             if ch == '"':
+                # A double quote that closes nothing: the writer meant a group that we
+                # cannot see; drop it and say so.
                 guessed = True
                 i += 1
                 continue
-        if ch == '"':
-            # A double quote inside a word that closes nothing: the writer meant a group
-            # that we cannot see; drop it and say so.
-            end = _closing(text, i + 1, ch)
-            if end is not None:
-                current.append(text[i + 1 : end])
-                in_word = True
-                i = end + 1
-                continue
-            guessed = True
-            i += 1
-            continue
         current.append(ch)
         in_word = True
         i += 1
