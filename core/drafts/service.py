@@ -234,25 +234,23 @@ class DraftService:
         if draft.state not in states.OPEN:
             return await self.outcome("closed", draft_id)
         now = self.clock()
-        async with session_scope(self.sessions) as session:
-            moved = await self._move(
-                session,
-                draft,
-                actor,
-                from_states=states.OPEN,
-                to_state=states.EDITED,
-                version=version if version is not None else draft.version,
-                values={
-                    "text": text,
-                    "edited_by": actor.id,
-                    "edited_by_platform": actor.platform,
-                    "edited_by_name": actor.name or actor.id,
-                    "edited_at": now,
-                },
-                now=now,
-                event="edited",
-                after=text,
-            )
+        edited = {
+            "text": text,
+            "edited_by": actor.id,
+            "edited_by_platform": actor.platform,
+            "edited_by_name": actor.name or actor.id,
+            "edited_at": now,
+        }
+        moved = await self._move_open(
+            draft,
+            actor,
+            to_state=states.EDITED,
+            values=edited,
+            now=now,
+            event="edited",
+            after=text,
+            version=version if version is not None else draft.version,
+        )
         return await self.outcome("edited" if moved else "stale", draft_id)
 
     async def pick(
@@ -358,6 +356,33 @@ class DraftService:
             return Outcome("approval_noted", draft, approvals=len(people))
         return None
 
+    async def _move_open(
+        self,
+        draft: Draft,
+        actor: Actor,
+        *,
+        to_state: str,
+        values: dict[str, Any],
+        now: dt.datetime,
+        event: str,
+        after: str | None = None,
+        version: int | None = None,
+    ) -> bool:
+        """`_move` from any open state, in a transaction of its own."""
+        async with session_scope(self.sessions) as session:
+            return await self._move(
+                session,
+                draft,
+                actor,
+                from_states=states.OPEN,
+                to_state=to_state,
+                values=values,
+                now=now,
+                event=event,
+                after=after,
+                version=version,
+            )
+
     async def _move(
         self,
         session: AsyncSession,
@@ -426,22 +451,15 @@ class DraftService:
         if draft.state not in states.OPEN:
             return await self.outcome("closed", draft_id)
         now = self.clock()
-        async with session_scope(self.sessions) as session:
-            moved = await self._move(
-                session,
-                draft,
-                actor,
-                from_states=states.OPEN,
-                to_state=states.REJECTED,
-                values={
-                    "rejected_by": actor.id,
-                    "rejected_by_name": actor.name or actor.id,
-                    "rejected_at": now,
-                    "open_key": None,
-                },
-                now=now,
-                event="rejected",
-            )
+        rejected = {
+            "rejected_by": actor.id,
+            "rejected_by_name": actor.name or actor.id,
+            "rejected_at": now,
+            "open_key": None,
+        }
+        moved = await self._move_open(
+            draft, actor, to_state=states.REJECTED, values=rejected, now=now, event="rejected"
+        )
         return await self.outcome("rejected" if moved else "closed", draft_id)
 
     async def mark_posted(self, *, draft_id: int, actor: Actor) -> Outcome:
