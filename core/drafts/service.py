@@ -241,9 +241,11 @@ class DraftService:
             "edited_by_name": actor.name or actor.id,
             "edited_at": now,
         }
-        moved = await self._move_open(
+        moved = await self._move(
+            None,
             draft,
             actor,
+            from_states=states.OPEN,
             to_state=states.EDITED,
             values=edited,
             now=now,
@@ -356,36 +358,9 @@ class DraftService:
             return Outcome("approval_noted", draft, approvals=len(people))
         return None
 
-    async def _move_open(
-        self,
-        draft: Draft,
-        actor: Actor,
-        *,
-        to_state: str,
-        values: dict[str, Any],
-        now: dt.datetime,
-        event: str,
-        after: str | None = None,
-        version: int | None = None,
-    ) -> bool:
-        """`_move` from any open state, in a transaction of its own."""
-        async with session_scope(self.sessions) as session:
-            return await self._move(
-                session,
-                draft,
-                actor,
-                from_states=states.OPEN,
-                to_state=to_state,
-                values=values,
-                now=now,
-                event=event,
-                after=after,
-                version=version,
-            )
-
     async def _move(
         self,
-        session: AsyncSession,
+        session: AsyncSession | None,
         draft: Draft,
         actor: Actor,
         *,
@@ -398,8 +373,23 @@ class DraftService:
         version: int | None = None,
     ) -> bool:
         """Move the draft from one of `from_states` to `to_state` (a conditional UPDATE, at
-        `version`) and audit it as `draft.<event>`; False when another change came first."""
+        `version`) and audit it as `draft.<event>`; False when another change came first.
+        Without a session, in a transaction of its own."""
         assert draft.id is not None
+        if session is None:
+            async with session_scope(self.sessions) as own:
+                return await self._move(
+                    own,
+                    draft,
+                    actor,
+                    from_states=from_states,
+                    to_state=to_state,
+                    values=values,
+                    now=now,
+                    event=event,
+                    after=after,
+                    version=version,
+                )
         moved = await store.transition(
             session=session,
             draft_id=draft.id,
@@ -423,21 +413,15 @@ class DraftService:
     async def _mark_ready(
         self, session: AsyncSession, draft: Draft, actor: Actor, now: dt.datetime
     ) -> None:
-        assert draft.id is not None
-        await store.transition(
-            session=session,
-            draft_id=draft.id,
+        await self._move(
+            session,
+            draft,
+            actor,
             from_states=(states.APPROVED,),
             to_state=states.READY_TO_POST,
             values={"next_attempt_at": None, "publish_claimed_until": None},
             now=now,
-        )
-        await audit.record(
-            session=session,
-            actor=actor,
-            kind="draft.ready_to_post",
-            subject=subject(draft.id),
-            before=draft.text,
+            event="ready_to_post",
             after=draft.text,
         )
 
@@ -457,8 +441,15 @@ class DraftService:
             "rejected_at": now,
             "open_key": None,
         }
-        moved = await self._move_open(
-            draft, actor, to_state=states.REJECTED, values=rejected, now=now, event="rejected"
+        moved = await self._move(
+            None,
+            draft,
+            actor,
+            from_states=states.OPEN,
+            to_state=states.REJECTED,
+            values=rejected,
+            now=now,
+            event="rejected",
         )
         return await self.outcome("rejected" if moved else "closed", draft_id)
 
