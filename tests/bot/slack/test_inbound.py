@@ -18,7 +18,6 @@ from bot.slack.inbound import (
     plain_text,
     view_request,
 )
-from handlers.args import UsageError
 from tests.bot.slack.fake_slack import FIXTURES, fixture
 
 
@@ -46,10 +45,14 @@ def test_slash_command_alone_is_help_and_typographic_quotes_work() -> None:
     assert command_request(body, command_origin(body)).args == ["Lumora Brew"]
 
 
-def test_unclosed_quote_is_a_usage_error_and_missing_fields_a_payload_error() -> None:
+def test_unclosed_quote_is_read_as_text_and_missing_fields_a_payload_error() -> None:
     body = slash('mentions "open')
-    with pytest.raises(UsageError):
-        command_request(body, command_origin(body))
+    request = command_request(body, command_origin(body))
+    assert (request.command, request.args, request.read_as) == (
+        "mentions",
+        ["open"],
+        ("mentions", "open"),
+    )
     with pytest.raises(PayloadError):
         command_origin({"text": "help", "channel_id": "C1"})
 

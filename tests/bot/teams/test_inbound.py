@@ -9,7 +9,6 @@ from botbuilder.schema import Activity
 
 from bot.teams import inbound
 from core.reply import Actor, Conversation
-from handlers.args import UsageError
 from tests.bot.teams import activities as act
 
 URL = "https://smba.trafficmanager.net/amer/"
@@ -64,10 +63,13 @@ def test_a_group_chat_strips_the_mention_and_keeps_other_people_as_names() -> No
     assert request.conversation.thread_id is None
 
 
-def test_an_empty_mention_is_help_and_an_open_quote_a_usage_error() -> None:
+def test_an_empty_mention_is_help_and_an_open_quote_is_read_as_text() -> None:
     assert inbound.message_request(activity(act.channel_message("", URL))).command == "help"
-    with pytest.raises(UsageError):
-        inbound.message_request(activity(act.channel_message('mentions "open', URL)))
+    # An unclosed quote is forgiven (issue 14): the words are read as text and the answer
+    # says how they were read.
+    request = inbound.message_request(activity(act.channel_message('mentions "open', URL)))
+    assert (request.command, request.args) == ("mentions", ["open"])
+    assert request.read_as == ("mentions", "open")
 
 
 def test_a_card_click_carries_action_value_form_and_the_card() -> None:
