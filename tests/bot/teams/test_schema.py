@@ -1,0 +1,129 @@
+"""The Teams package's manifest passes Microsoft's published v1.17 JSON schema.
+
+The schema is not copied into the project: it comes from the npm package
+@microsoft/app-manifest, pinned with its integrity hash in tests/schemas/package-lock.json,
+which `make test` installs (`npm ci --prefix tests/schemas --ignore-scripts`). Validation
+runs offline: every `$ref` must resolve inside the schema, a remote one fails the test.
+
+Slack publishes its manifest schema only in a repository, in no package registry, so
+manifests/slack.yml is checked by tests/bot/slack/test_manifest.py alone.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import referencing
+import referencing.exceptions
+from jsonschema import Draft4Validator, Draft7Validator, validators
+from jsonschema.protocols import Validator
+
+from bot.teams.package import build_manifest, write_package
+from config.settings import ROOT, Settings
+
+SCHEMAS = ROOT / "tests" / "schemas"
+PACKAGE = "@microsoft/app-manifest"
+TEAMS_SCHEMA = "build/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
+LINKS = {
+    "microsoft_app_id": "0b6fe6d1-fece-44f7-9a48-56465e2d5ab8",
+    "app_website_url": "https://lumora.example/horchposten",
+    "app_privacy_url": "https://lumora.example/privacy",
+    "app_terms_url": "https://lumora.example/terms",
+}
+
+# Microsoft validates with Ajv's draft-04 dialect, which also knows `const` (the schema
+# pins "manifestVersion" with it); plain draft 4 would ignore that keyword.
+TeamsValidator = validators.extend(
+    Draft4Validator, {"const": Draft7Validator.VALIDATORS["const"]}, version="teams-draft4"
+)
+
+
+def refuse_remote(uri: str) -> referencing.Resource[Any]:
+    raise referencing.exceptions.NoSuchResource(uri)  # type: ignore[call-arg]
+
+
+def offline() -> referencing.Registry[Any]:
+    """A registry that resolves references inside the schema and never fetches one."""
+    return referencing.Registry(retrieve=refuse_remote)  # type: ignore[call-arg]
+
+
+def installed_package() -> Path:
+    """The installed npm package, the version the lock file pins, or a skip/fail that says why."""
+    root = SCHEMAS / "node_modules" / PACKAGE
+    if not (root / "package.json").exists():
+        if shutil.which("npm") is None:
+            pytest.skip(
+                f"npm is not installed: the Teams manifest schema comes from the npm package {PACKAGE}"
+            )
+        pytest.fail(
+            f"{PACKAGE} is not installed: run `make test`, or "
+            "`npm ci --prefix tests/schemas --ignore-scripts`"
+        )
+    lock = json.loads((SCHEMAS / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"][f"node_modules/{PACKAGE}"]["version"]
+    installed = json.loads((root / "package.json").read_text(encoding="utf-8"))["version"]
+    assert installed == pinned, (
+        f"{PACKAGE} {installed} is installed, the lock pins {pinned}: "
+        "run `npm ci --prefix tests/schemas --ignore-scripts`"
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    schema = json.loads((installed_package() / TEAMS_SCHEMA).read_text(encoding="utf-8"))
+    assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
+    TeamsValidator.check_schema(schema)
+    return TeamsValidator(schema, registry=offline(), format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def errors(validator: Validator, manifest: dict[str, Any]) -> list[str]:
+    return [
+        f"/{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(manifest)
+    ]
+
+
+def test_the_packaged_manifest_passes_the_teams_schema(
+    validator: Validator, tmp_path: Path
+) -> None:
+    out = write_package(Settings.for_tests(**LINKS), tmp_path / "teams.zip")
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["$schema"].endswith("/teams/v1.17/MicrosoftTeams.schema.json")
+    assert errors(validator, manifest) == []
+
+
+def test_the_schema_check_catches_what_teams_would_refuse(validator: Validator) -> None:
+    manifest = build_manifest(Settings.for_tests(**LINKS))
+    assert errors(validator, manifest) == []
+    broken = json.loads(json.dumps(manifest))
+    broken["name"]["short"] = "H" * 31  # Teams allows 30
+    broken["manifestVersion"] = "1.16"  # `const` in the schema
+    broken["bots"][0]["commandLists"][0]["commands"][0]["title"] = "x" * 33  # 32 at most
+    broken["developer"]["privacyUrl"] = "lumora.example/privacy"  # no scheme
+    broken["accentColor"] = "teal"
+    broken["webApplicationInfo"] = {"id": "not-a-guid"}
+    broken["unknownField"] = True  # additionalProperties: false
+    found = errors(validator, broken)
+    for path in (
+        "/name/short",
+        "/manifestVersion",
+        "/bots/0/commandLists/0/commands/0/title",
+        "/developer/privacyUrl",
+        "/accentColor",
+        "/webApplicationInfo/id",
+        "/:",
+    ):
+        assert any(line.startswith(path) for line in found), (path, found)
+
+
+def test_a_remote_reference_is_refused_not_fetched() -> None:
+    remote = TeamsValidator({"$ref": "https://lumora.example/schema.json"}, registry=offline())
+    with pytest.raises(referencing.exceptions.Unresolvable):
+        remote.validate({})
