@@ -24,16 +24,17 @@ $(DEV): requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(DEV) $(RUNTIME)
 
-# The platforms' published manifest schemas, for tests/bot/teams/test_schema.py: an npm
-# package pinned with integrity hashes in tests/schemas/package-lock.json, installed without
-# running its scripts. Without npm on the machine that one test skips and says why.
+# The platforms' published manifest definitions, for tests/bot/teams/test_schema.py (Teams
+# JSON schema) and tests/bot/slack/test_manifest_types.py (Slack SDK's manifest type): npm
+# packages pinned with integrity hashes in tests/schemas/package-lock.json, installed without
+# running their scripts. Without npm on the machine those tests skip and say why.
 SCHEMAS := tests/schemas/node_modules/.package-lock.json
 
 $(SCHEMAS): tests/schemas/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix tests/schemas --ignore-scripts --no-audit --no-fund --loglevel=error; \
 	else \
-		echo "npm not found: the manifest schema test (tests/bot/teams/test_schema.py) will skip"; \
+		echo "npm not found: the manifest schema tests will skip"; \
 	fi
 
 # pip-tools in a venv of its own, so the locks never depend on what .venv happens to hold.

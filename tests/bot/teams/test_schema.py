@@ -5,14 +5,14 @@ The schema is not copied into the project: it comes from the npm package
 which `make test` installs (`npm ci --prefix tests/schemas --ignore-scripts`). Validation
 runs offline: every `$ref` must resolve inside the schema, a remote one fails the test.
 
-Slack publishes its manifest schema only in a repository, in no package registry, so
-manifests/slack.yml is checked by tests/bot/slack/test_manifest.py alone.
+Slack publishes its manifest JSON schema in a repository only, in no package registry:
+tests/bot/slack/test_manifest_types.py checks manifests/slack.yml against the typed manifest
+that Slack's SDK publishes on npm instead.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -25,9 +25,9 @@ from jsonschema import Draft4Validator, Draft7Validator, validators
 from jsonschema.protocols import Validator
 
 from bot.teams.package import build_manifest, write_package
-from config.settings import ROOT, Settings
+from config.settings import Settings
+from tests.published import SCHEMAS, installed_package, node
 
-SCHEMAS = ROOT / "tests" / "schemas"
 PACKAGE = "@microsoft/app-manifest"
 TEAMS_SCHEMA = "build/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
 LINKS = {
@@ -53,31 +53,9 @@ def offline() -> referencing.Registry[Any]:
     return referencing.Registry(retrieve=refuse_remote)  # type: ignore[call-arg]
 
 
-def installed_package() -> Path:
-    """The installed npm package, the version the lock file pins, or a skip/fail that says why."""
-    root = SCHEMAS / "node_modules" / PACKAGE
-    if not (root / "package.json").exists():
-        if shutil.which("npm") is None:
-            pytest.skip(
-                f"npm is not installed: the Teams manifest schema comes from the npm package {PACKAGE}"
-            )
-        pytest.fail(
-            f"{PACKAGE} is not installed: run `make test`, or "
-            "`npm ci --prefix tests/schemas --ignore-scripts`"
-        )
-    lock = json.loads((SCHEMAS / "package-lock.json").read_text(encoding="utf-8"))
-    pinned = lock["packages"][f"node_modules/{PACKAGE}"]["version"]
-    installed = json.loads((root / "package.json").read_text(encoding="utf-8"))["version"]
-    assert installed == pinned, (
-        f"{PACKAGE} {installed} is installed, the lock pins {pinned}: "
-        "run `npm ci --prefix tests/schemas --ignore-scripts`"
-    )
-    return root
-
-
 @pytest.fixture(scope="module")
 def schema_file() -> Path:
-    return installed_package() / TEAMS_SCHEMA
+    return installed_package(PACKAGE) / TEAMS_SCHEMA
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +76,8 @@ def errors(validator: Validator, manifest: dict[str, Any]) -> list[tuple[str, st
 
 def microsoft_errors(schema_file: Path, manifest: dict[str, Any]) -> list[tuple[str, str]]:
     """The same, from Microsoft's validator setup (Ajv draft-04) in tests/schemas/validate.js."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: Microsoft's validator (Ajv) runs on Node.js")
     result = subprocess.run(
-        [node, str(SCHEMAS / "validate.js"), str(schema_file)],
+        [node(), str(SCHEMAS / "validate.js"), str(schema_file)],
         input=json.dumps(manifest),
         capture_output=True,
         text=True,
