@@ -24,6 +24,19 @@ $(DEV): requirements-dev.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(DEV) $(RUNTIME)
 
+# The platforms' published manifest definitions, for tests/bot/teams/test_schema.py (Teams
+# JSON schema) and tests/bot/slack/test_manifest_types.py (Slack SDK's manifest type): npm
+# packages pinned with integrity hashes in tests/schemas/package-lock.json, installed without
+# running their scripts. Without npm on the machine those tests skip and say why.
+SCHEMAS := tests/schemas/node_modules/.package-lock.json
+
+$(SCHEMAS): tests/schemas/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/schemas --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the manifest schema tests will skip"; \
+	fi
+
 # pip-tools in a venv of its own, so the locks never depend on what .venv happens to hold.
 lock:
 	test -x .venv-lock/bin/pip-compile || ($(PY) -m venv .venv-lock && \
@@ -45,14 +58,14 @@ lint: $(DEV)
 typecheck: $(DEV)
 	$(BIN)/mypy bot handlers core integrations config demo
 
-pytest: $(DEV)
+pytest: $(DEV) $(SCHEMAS)
 	$(BIN)/python -m pytest -q
 
 # The whole suite with the wall clock CLOCK_AHEAD_DAYS ahead, in the tests and in every bot
 # process they start (tests/clock_ahead/sitecustomize.py, time-machine): a test tied to
 # today's date fails the day it is written, not weeks later.
 CLOCK_AHEAD_DAYS ?= 400
-pytest-ahead: $(DEV)
+pytest-ahead: $(DEV) $(SCHEMAS)
 	HORCH_TEST_CLOCK_AHEAD_DAYS=$(CLOCK_AHEAD_DAYS) PYTHONPATH=tests/clock_ahead \
 		$(BIN)/python -m pytest -q -W ignore::pytest.PytestAssertRewriteWarning
 
@@ -62,4 +75,4 @@ bench: $(DEV)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var/*.db
+	rm -rf $(VENV) var/*.db tests/schemas/node_modules
