@@ -12,6 +12,7 @@ from core.trends import fmt
 from handlers.context import Context
 
 EXAMPLE_CHARS = 200
+NEARLY_ALL = 0.95
 
 
 def story_items(ctx: Context, stories: list[Story], *, comparable: bool = True) -> list[Item]:
@@ -28,7 +29,10 @@ def story_items(ctx: Context, stories: list[Story], *, comparable: bool = True) 
             )
         else:
             title = t("stories.brief.title_plain", label=story.label, count=story.n)
-        intent = t(f"stories.intent.{story.intent}", share=t.percent(story.intent_share))
+        if story.intent != "other" and story.intent_share >= NEARLY_ALL:
+            intent = t(f"stories.intent_all.{story.intent}")  # not "mostly questions (100 %)"
+        else:
+            intent = t(f"stories.intent.{story.intent}", share=t.percent(story.intent_share))
         lines = [t("stories.brief.detail", negative=t.percent(story.neg_share), intent=intent)]
         example = story.representative
         if example is not None:

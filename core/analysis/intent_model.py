@@ -157,7 +157,7 @@ def classify_intents(texts: Sequence[str], languages: Sequence[str | None]) -> l
             predicted = model.predict(texts, languages)
             moods = _moods(texts, languages, predicted)
             return [
-                cast(Intent, reconcile(label, t, lang, mood))
+                cast(Intent, reconcile(label, t, lang, mood[0], mood[1]))
                 for label, t, lang, mood in zip(predicted, texts, languages, moods, strict=True)
             ]
     return [cast(Intent, rule_intent(t, lang)) for t, lang in zip(texts, languages, strict=True)]
@@ -165,13 +165,14 @@ def classify_intents(texts: Sequence[str], languages: Sequence[str | None]) -> l
 
 def _moods(
     texts: Sequence[str], languages: Sequence[str | None], predicted: Sequence[str]
-) -> list[str | None]:
-    """The sentiment of the texts labelled complaint or praise (None for the rest, and
-    when the sentiment model is missing); it shares the intent model's embeddings."""
+) -> list[tuple[str | None, float]]:
+    """The sentiment and its probability for the texts labelled complaint or praise (None
+    for the rest, and when the sentiment model is missing); it shares the intent model's
+    embeddings."""
     from core.analysis.sentiment import SentimentModel
 
     asked = [i for i, label in enumerate(predicted) if label in ("complaint", "praise")]
-    out: list[str | None] = [None] * len(texts)
+    out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
     if not asked:
         return out
     try:
@@ -179,12 +180,18 @@ def _moods(
     except (OSError, ValueError, KeyError):
         return out
     found = model.predict([texts[i] for i in asked], [languages[i] for i in asked])
-    for i, (label, _) in zip(asked, found, strict=True):
-        out[i] = label
+    for i, (label, probability) in zip(asked, found, strict=True):
+        out[i] = (label, probability)
     return out
 
 
-def reconcile(label: str, text: str, language: str | None, mood: str | None = None) -> str:
+def reconcile(
+    label: str,
+    text: str,
+    language: str | None,
+    mood: str | None = None,
+    certainty: float = 0.0,
+) -> str:
     """The model's intent, unless the mood and the surface signs contradict it outright.
 
     The embedding half of the model reads a neutral report about a product ("Lumora has
@@ -193,13 +200,26 @@ def reconcile(label: str, text: str, language: str | None, mood: str | None = No
     neutral or positive and shows no sign of trouble (no complaint marker, no negative word,
     no sarcasm) is a report ("other"); a "complaint" that sounds positive, with a praise word
     and no sign of trouble, is praise; "praise" that sounds negative, without a praise word
-    and with more negative than positive words, is a complaint."""
+    and with more negative than positive words, is a complaint. A "complaint" that sounds
+    clearly positive (`certainty`, the sentiment's probability, at least 0.6) with a positive
+    word and no sign of trouble is praise as well: "… so I'm joining in, so proud". A
+    "complaint" that the rules read as a question (with its question mark), that sounds
+    neutral with certainty (0.75) and shows no sign of trouble is a question: "How often do
+    I have to descale it? … Still new to this." Angry questions keep their complaint: they
+    sound negative or carry a complaint marker."""
     s = dict(zip(SIGNAL_NAMES, signals(text, language), strict=False))
     trouble = s["complaint"] or s["negative"] or s["sarcasm"]
+    confident = certainty >= 0.6
+    sure = certainty >= 0.75
+    question = s["rule_question"] and s["question_mark"]
     if label == "complaint" and mood in ("neutral", "positive") and s["news"] and not trouble:
         return "other"  # a report: press wording, neutral, no sign of trouble
     if label == "complaint" and mood == "positive" and s["praise"] and not trouble:
         return "praise"  # "… ich übe seit gestern Abend und liebe es"
+    if label == "complaint" and mood == "positive" and confident and s["positive"] and not trouble:
+        return "praise"  # "… so I'm joining in: tulip on a flat white, so proud."
+    if label == "complaint" and mood == "neutral" and sure and question and not trouble:
+        return "question"  # "Wie oft muss man die Lumora Brew entkalken? … Bin noch neu dabei."
     if label == "praise" and mood == "negative" and not s["praise"]:
         return "complaint" if s["negative"] > s["positive"] else label
     return label

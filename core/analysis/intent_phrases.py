@@ -356,6 +356,9 @@ NEWS: dict[str, tuple[str, ...]] = {
         r"pressemitteilung",
         r"\b(?:übernimmt|eröffnet|startet|stellt \w+ vor|expandiert|erhält|ernennt)\b",
         r"\b(?:veröffentlicht|angekündigt|vorgestellt|kündigt \w+ an|bringt \w+ heraus)\b",
+        # Awards and statements: "… wurde für sein Design ausgezeichnet", "Ein Sprecher bestätigte"
+        r"\b(?:wurde|wurden) (?:\w+ ){0,4}(?:ausgezeichnet|prämiert|geehrt|nominiert)\b",
+        r"\b(?:die jury|ein(?:e)? sprecher(?:in)?|bestätigte)\b",
     ),
     "en": (
         r"(?:reports?|says|said|according to|announced)\b",
@@ -363,5 +366,8 @@ NEWS: dict[str, tuple[str, ...]] = {
         r"\bto (?:open|close|launch|expand|partner|raise|change|show|hire|invest|be bought)\b",
         r"\b(?:acquires|launches|appoints|receives|wins|recalls|expands)\b",
         r"\b(?:has|have) (?:released|unveiled|launched|introduced)\b|\b(?:unveils|rolls out)\b",
+        # Awards and statements: "was recognised for its design", "a spokesperson confirmed"
+        r"\b(?:was|were|has been) (?:recogni[sz]ed|named|awarded|honou?red|shortlisted|nominated)\b",
+        r"\b(?:the jury|a (?:company )?spokes(?:person|man|woman)|confirmed)\b",
     ),
 }

@@ -30,6 +30,7 @@ RARE_DAY = 3.0
 NEVER_DAY = 0.1
 MAJORITY = 0.5
 NOTABLE = 0.3
+NEARLY_ALL = 0.95  # "all neutral" rather than "mostly neutral (100 %)"
 MAX_RELATED = 3
 
 
@@ -147,6 +148,8 @@ def mood(t: Translator, event: Event) -> str:
     if pos >= MAJORITY:
         return t("trends.event.positive", share=t.percent(pos))
     if neg < NOTABLE and pos < NOTABLE:
+        if 1.0 - neg - pos >= NEARLY_ALL:
+            return t("trends.event.all_neutral")  # not "mostly neutral (100 %)"
         return t("trends.event.neutral", share=t.percent(1.0 - neg - pos))
     return t("trends.event.mixed", neg=t.percent(neg), pos=t.percent(pos))
 

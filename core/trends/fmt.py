@@ -9,10 +9,18 @@ from core.i18n import Translator
 MINUS = "−"
 
 
+# From five times as many on, a factor reads better than a percentage ("about 34×", not
+# "+3,277 %"): nobody takes in a four-digit percentage, and its precision is false.
+TIMES_FROM = 4.0
+
+
 def signed_percent(t: Translator, ratio: float | None) -> str:
-    """+24 %, −10 %, ±0 %; "new" when there was nothing before (ratio None)."""
+    """+24 %, −10 %, ±0 %; "about 34×" from five times as many; "new" when there was nothing
+    before (ratio None)."""
     if ratio is None:
         return t("trends.fmt.new")
+    if ratio >= TIMES_FROM:
+        return t("trends.fmt.times", ratio=t.number(1.0 + ratio, 0))
     if round(ratio * 100) == 0:
         return "±" + t.percent(0)
     sign = "+" if ratio > 0 else MINUS

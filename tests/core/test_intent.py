@@ -148,6 +148,28 @@ def test_parse_intent(word: str, intent: str | None) -> None:
             "de",
             "praise",
         ),
+        # A design award and a proud latte-art post, both once listed as open complaints.
+        (
+            "The Lumora Mill was recognised for its clean design. The jury praised how easy it "
+            "is to use. A company spokesperson confirmed the plans when asked.",
+            "en",
+            "other",
+        ),
+        (
+            "@liam83 Can confirm. Everyone is posting #lumoralatteart so I'm joining in: tulip "
+            "on a flat white, so proud. Sunday breakfast always means cortado in our house.",
+            "en",
+            "praise",
+        ),
+        # A newcomer's calm question once filed as a complaint (and quoted as one).
+        (
+            "Wie oft muss man die Lumora Brew entkalken? Wir trinken zu zweit etwa 3 Tassen am "
+            "Tag. Bin noch neu dabei.",
+            "de",
+            "question",
+        ),
+        # An angry question stays a complaint.
+        ("Wann wollt ihr das endlich reparieren? Seit drei Wochen kaputt!", "de", "complaint"),
         # A complaint in the same words stays one.
         ("The app is broken again after the update", "en", "complaint"),
     ],
@@ -156,3 +178,12 @@ def test_reports_are_no_complaints_and_a_bitter_espresso_is_no_praise(
     text: str, language: str, expected: str
 ) -> None:
     assert classify_intent(text, language) == expected
+
+
+def test_an_award_in_german_press_wording_is_no_complaint() -> None:
+    # Press about an award may read as a report or as praise of the product; never a complaint.
+    text = (
+        "Die Lumora Mill wurde für ihr schlichtes Design ausgezeichnet. Die Jury lobte die "
+        "einfache Bedienung. Ein Sprecher bestätigte die Pläne auf Anfrage."
+    )
+    assert classify_intent(text, "de") in ("other", "praise")

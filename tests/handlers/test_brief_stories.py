@@ -37,7 +37,7 @@ async def test_the_brief_tells_the_week_s_stories_in_german_and_english(velora: 
     assert len(cards) >= 3, german.plain_text()
     titles = [c.title for c in cards]
     delivery = next(c for c in cards if "Erwähnungen (+" in c.title and "Beschwerden" in c.text)
-    assert "negativ, meist Beschwerden (" in delivery.text
+    assert "negativ, nur Beschwerden." in delivery.text or "meist Beschwerden (" in delivery.text
     assert "\nZum Beispiel: „" in delivery.text and delivery.url
     assert any(t.startswith("Thema „#veloratour“: ") and t.endswith("(neu)") for t in titles)
     assert any("„Akku“" in t for t in titles)
@@ -45,3 +45,30 @@ async def test_the_brief_tells_the_week_s_stories_in_german_and_english(velora: 
     stories = [i for i in english.items if i.title.startswith("Story “")]
     assert any(s.title.startswith("Story “battery”: ") for s in stories), [s.title for s in stories]
     assert all(" negative, " in s.text for s in stories)
+
+
+def test_a_story_of_nothing_but_questions_says_so_and_a_big_rise_is_a_factor() -> None:
+    """Read on the demo: "Thema „Wasserfilter“: 36 Erwähnungen (+200 %) … meist Fragen
+    (100 %)" and "#lumoralatteart: 439 Erwähnungen (+3.277 %)"."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from core.i18n import Translator
+    from core.stories.overview import Story
+    from handlers.brief_stories import story_items
+
+    ctx = SimpleNamespace(t=Translator("de"))
+    filter_ = Story(root=1, label="Wasserfilter", n=36, prev_n=12, intents=Counter(question=36))
+    art = Story(
+        root=2,
+        label="#lumoralatteart",
+        n=439,
+        prev_n=13,
+        pos=300,
+        intents=Counter(praise=270, other=169),
+    )
+    first, second = story_items(ctx, [filter_, art])  # type: ignore[arg-type]
+    assert first.text.startswith("0\u202f% negativ, nur Fragen.")
+    assert first.title == "Thema „Wasserfilter“: 36 Erwähnungen (+200\u202f%)"
+    assert second.title == "Thema „#lumoralatteart“: 439 Erwähnungen (etwa 34×)"
+    assert "meist Lob (62\u202f%)" in second.text

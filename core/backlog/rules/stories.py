@@ -25,6 +25,7 @@ from core.backlog.rising import KeyWindow
 from core.backlog.rules import RuleContext
 from core.backlog.suggestion import CHANNEL_OF_FORMAT, Suggestion
 from core.ingest_rows import TERM_SEP
+from core.models import Mention
 from core.storage import stories as store
 from core.storage.stories import Figures
 from core.stories.overview import leading_intent, pick
@@ -171,16 +172,21 @@ async def _suggestion(ctx: RuleContext, root: int, fig: Figures, chosen: Plan) -
     ids = await store.member_ids(
         session=ctx.session, root=root, since=since, until=ctx.now, intent=chosen.intent or None
     )
-    examples = await store.candidates(
-        session=ctx.session,
-        root=root,
-        since=since,
-        until=ctx.now,
-        language=ctx.locale,
-        intent=chosen.intent or None,
-    ) or await store.candidates(
-        session=ctx.session, root=root, since=since, until=ctx.now, intent=chosen.intent or None
-    )
+    # The example shows what the item is about: a complaint item quotes a complaint even
+    # when its evidence counts the story's questions too (read on the demo: "Answer the
+    # complaints about descaling", quoting "How often do I have to descale?").
+    shown = chosen.intent or ("complaint" if chosen.kind == "complaint" else "")
+    examples: list[Mention] = []
+    for intent in dict.fromkeys([shown, chosen.intent]):
+        for language in (ctx.locale, None):
+            examples = examples or await store.candidates(
+                session=ctx.session,
+                root=root,
+                since=since,
+                until=ctx.now,
+                language=language,
+                intent=intent or None,
+            )
     about_us = [m for m in examples if set(m.matched_terms.split(TERM_SEP)) & ctx.ours]
     example = truncate(pick(about_us or examples, topic, []).text, 160) if examples else ""
     name = f"{chosen.kind}.{chosen.variant}" if chosen.variant else chosen.kind

@@ -99,3 +99,12 @@ def test_alike_stories_are_hosted_by_the_larger_and_bare_intents_are_no_events()
     (host,) = _pair([small, big])
     assert host.key == "topic:3" and [c.key for c in host.companions] == ["term:delivery"]
     assert _bare_intent("intent:praise") and not _bare_intent("intent:complaint|lumora brew")
+
+
+def test_a_wholly_neutral_event_says_so_without_a_hundred_percent() -> None:
+    de, en = Translator("de"), Translator("en")
+    calm = _event("term:lieferung", neg=0, neu=14, pos=0)
+    assert words.mood(de, calm) == "durchweg neutral"
+    assert words.mood(en, calm) == "all neutral"
+    mostly = _event("term:lieferung", neg=10, neu=80, pos=10)
+    assert words.mood(de, mostly) == "meist neutral (80\u202f%)"

@@ -75,6 +75,10 @@ def test_formatting_follows_the_locale() -> None:
     assert fmt.signed_percent(en, 0.24) == "+24%"
     assert fmt.signed_percent(de, -0.1) == "−10\u202f%"
     assert fmt.signed_percent(en, None) == "new"
+    # From five times as many a factor, not "+3,277 %".
+    assert fmt.signed_percent(de, 32.77) == "etwa 34×"
+    assert fmt.signed_percent(en, 3.9) == "+390%"
+    assert fmt.count_change(en, 428, 13) == "428 (before 13, about 33×)"
     assert fmt.points(en, 0.05) == "+5 points"
     assert fmt.count_change(de, 1234, 1000) == "1.234 (vorher 1.000, +23\u202f%)"
     assert fmt.span(en, dt.timedelta(days=7)) == "7 days"
