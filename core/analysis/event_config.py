@@ -40,6 +40,10 @@ class EventConfig:
     split_hours: int = 12
     # A fall must miss at least this many usual mentions to be news.
     min_drop_usual: float = 30.0
+    # … and the key must usually be busy: a usual this many mentions a day over the fall.
+    # Read on the demo: questions naming coffee machines, 4 a day, "fell" to 1 a day over
+    # ten days; on a key that quiet a fall is chance, not news.
+    min_drop_day: float = 8.0
     # Seeds closer than this (hours) are one event.
     gap_hours: int = 3
     burst_hours: int = 6

@@ -65,7 +65,10 @@ def _episode(
         material = observed >= config.min_count and observed >= config.extend_ratio * total
         kind: EventKind = "burst" if peak - start < config.burst_hours else "climb"
     else:
-        material = total >= config.min_drop_usual and observed * config.extend_ratio <= total
+        busy = total * 24 >= config.min_drop_day * (end - start + 1)
+        material = (
+            total >= config.min_drop_usual and observed * config.extend_ratio <= total and busy
+        )
         kind = "drop"
     hours = end - start + 1
     z = event_z(observed, total, hours, phi)

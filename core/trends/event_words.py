@@ -99,7 +99,7 @@ def size(t: Translator, event: Event) -> str:
     if event.kind == "drop":
         fewer = 1.0 - event.observed / event.usual if event.usual else 0.0
         return t("trends.event.fewer", usual=about(t, event.usual), share=t.percent(fewer))
-    if event.usual < HARDLY:
+    if _rare(event):
         if event.usual_day < NEVER_DAY:
             return t("trends.event.never")
         if event.usual_day < RARE_DAY:
@@ -113,7 +113,7 @@ def against_usual(t: Translator, event: Event) -> str:
     """The size in a few characters: "×4", "−58 %", "new" for a key hardly seen before."""
     if event.kind == "drop":
         return fmt.signed_percent(t, event.ratio - 1.0)
-    if event.usual < HARDLY:
+    if _rare(event):
         if event.usual_day < NEVER_DAY:
             return t("trends.event.never")
         if event.usual_day < RARE_DAY:
@@ -124,6 +124,13 @@ def against_usual(t: Translator, event: Event) -> str:
             usual=about(t, event.usual),
         )
     return t("trends.event.times_short", ratio=ratio(t, event.ratio))
+
+
+def _rare(event: Event) -> bool:
+    """Too little usual talk for a ratio to mean anything: under `HARDLY` mentions over the
+    event, or a rarely named key that grew tenfold — a hashtag of 0.7 posts a day is
+    "hardly mentioned otherwise", not "215× the usual", however long its event runs."""
+    return event.usual < HARDLY or (event.usual_day < RARE_DAY and event.ratio >= 10)
 
 
 def about(t: Translator, value: float) -> str:

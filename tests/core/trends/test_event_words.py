@@ -108,3 +108,31 @@ def test_a_wholly_neutral_event_says_so_without_a_hundred_percent() -> None:
     assert words.mood(en, calm) == "all neutral"
     mostly = _event("term:lieferung", neg=10, neu=80, pos=10)
     assert words.mood(de, mostly) == "meist neutral (80\u202f%)"
+
+
+def test_a_competitor_that_dwarfs_its_host_tells_the_story() -> None:
+    """Read on the demo: "44 posts about Erfahrungen, 58 % fewer … At the same time: 239
+    posts about Kaffeeko" — the competitor's fall is the event, the thread rides along."""
+    broad = frozenset({"term:kaffeeko", "term:lumora brew"})
+    praise = Counter({"praise": 40, "other": 60})
+    thread = _event("topic:7", 44, kind="drop", intents=praise, neg=10, neu=35, pos=55)
+    rival = _event("term:kaffeeko", 239, kind="drop", intents=praise, neg=27, neu=32, pos=41)
+    (host,) = _pair([thread, rival], broad)
+    assert host.key == "term:kaffeeko" and [c.key for c in host.companions] == ["topic:7"]
+    # A product named about as often as the hashtag it rides with stays the companion.
+    tag = _event("tag:#lumoralatteart", 430, intents=praise, neg=5, neu=16, pos=79)
+    brew = _event("term:lumora brew", 356, intents=praise, neg=5, neu=30, pos=65)
+    (host,) = _pair([brew, tag], broad)
+    assert host.key == "tag:#lumoralatteart" and [c.key for c in host.companions] == [
+        "term:lumora brew"
+    ]
+
+
+def test_a_long_event_of_a_rare_hashtag_is_no_ratio() -> None:
+    """Read on the demo: "430 posts about #lumoralatteart, about 215× the usual" once the
+    event had run two days (the usual over it passed 2); it was "hardly mentioned"."""
+    en = Translator("en")
+    tag = _event("tag:#lumoralatteart", 430, usual=2.0, usual_day=0.7)
+    assert words.size(en, tag) == "hardly mentioned otherwise (usually about 0.7 a day)"
+    busy = _event("term:lieferung", 201, usual=33.0, usual_day=30.0)
+    assert words.size(en, busy) == "about 6× the usual"
