@@ -139,9 +139,12 @@ class StoryKeeper:
                 tally[2] += row.pos
         out: dict[int, Burst | None] = {}
         for root, series in hours.items():
-            at = story_links.peak(series)
             n, neg, pos = moods[root]
-            out[root] = Burst(at, neg / n, pos / n) if at is not None and n else None
+            at, small = story_links.peak(series), False
+            if at is None and n < story_links.BURST_MIN:
+                at = story_links.peak(series, minimum=story_links.SMALL_BURST_MIN)
+                small = at is not None
+            out[root] = Burst(at, neg / n, pos / n, small) if at is not None and n else None
         return out
 
     async def relabel(

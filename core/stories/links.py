@@ -45,6 +45,11 @@ BURST_WINDOW = 24  # hours: a story bursts when its busiest day holds …
 BURST_SHARE = 0.5  # … this share of its mentions, or …
 BURST_RATIO = 2.5  # … this many times its mean day (a spike in a story told every day) …
 BURST_MIN = 8  # … and at least this many
+# A story too small for that (an outage told in a rare wording: "Can't log in, it keeps
+# showing an error", four posts) bursts as a *small* story when its busiest day holds this
+# many and `BURST_SHARE` of it; a small burst only joins a full one that is alike
+# (`EVENT_SIM`) and of one mood, never another small one.
+SMALL_BURST_MIN = 3
 
 
 @dataclass
@@ -108,14 +113,16 @@ class Burst:
     at: dt.datetime
     neg: float = 0.0
     pos: float = 0.0
+    small: bool = False  # a burst of a story under `BURST_MIN` mentions
 
     def mood(self) -> str:
         return "neg" if self.neg >= MOOD else "pos" if self.pos >= MOOD else ""
 
 
-def peak(hours: Mapping[dt.datetime, int]) -> dt.datetime | None:
+def peak(hours: Mapping[dt.datetime, int], minimum: int = BURST_MIN) -> dt.datetime | None:
     """The middle of a story's busiest `BURST_WINDOW` hours, when they hold most of its
-    mentions or several times its mean day (it burst); None for a story told evenly."""
+    mentions or several times its mean day, and at least `minimum` (it burst); None for a
+    story told evenly."""
     if not hours:
         return None
     total = sum(hours.values())
@@ -127,9 +134,14 @@ def peak(hours: Mapping[dt.datetime, int]) -> dt.datetime | None:
     sums = np.convolve(series, np.ones(BURST_WINDOW), mode="valid")
     best = int(np.argmax(sums))
     mean_day = total / max(span / BURST_WINDOW, 1.0)
-    if sums[best] < BURST_MIN or sums[best] < min(BURST_SHARE * total, BURST_RATIO * mean_day):
+    if sums[best] < minimum or sums[best] < min(BURST_SHARE * total, BURST_RATIO * mean_day):
         return None
-    return first + dt.timedelta(hours=best + BURST_WINDOW / 2)
+    # The weighted middle of the posts in that window, not the window's middle: the first
+    # busiest window may start long before its posts (four posts one morning "peaked" the
+    # evening before and missed the outage they belong to).
+    window = series[best : best + BURST_WINDOW]
+    centre = float(np.average(np.arange(window.size), weights=window)) if window.sum() else 0.0
+    return first + dt.timedelta(hours=round(best + centre))
 
 
 def merges(
@@ -139,8 +151,9 @@ def merges(
     peaks: Mapping[int, Burst | None] | None = None,
 ) -> list[tuple[int, int]]:
     """Stories that have grown into one: (absorbed root, kept root) pairs, the larger (then
-    older) story kept. Each story is merged at most once per call, so a merge is decided on
-    the stories as they were, never on a chain of merges. `peaks` (by root) are the bursts
+    older) story kept. A story is absorbed at most once per call and an absorbed story
+    absorbs nothing, so every merge is decided on the stories as they were, never on a chain
+    of merges; a kept story may absorb several (an outage told in four wordings). `peaks` (by root) are the bursts
     of the stories, when known."""
     if len(stories) < 2:
         return []
@@ -160,6 +173,10 @@ def merges(
             a, b = bursts[i], bursts[j]
             together = a is not None and b is not None and abs(a.at - b.at) <= EVENT_GAP
             one_mood = together and a is not None and b is not None and a.mood() == b.mood() != ""
+            if together and a is not None and b is not None and (a.small or b.small):
+                # A small burst joins only a full one, alike and of one mood.
+                together = one_mood = not (a.small and b.small) and one_mood
+                one_mood = one_mood and sims[i, j] >= EVENT_SIM
             named_alike = bool(keep.names & other.names) and sims[i, j] >= EVENT_SIM
             if (
                 sims[i, j] >= threshold
@@ -169,6 +186,5 @@ def merges(
                 or (one_mood and sims[i, j] >= EVENT_MOOD_SIM)
             ):
                 out.append((other.root, keep.root))
-                taken.update((i, j))
-                break
+                taken.add(j)  # absorbed; the kept story may absorb more, each on its own link
     return out
