@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from core.analysis.intent_model import parse_intent
 from core.analysis.intent_rules import INTENTS
@@ -11,6 +12,7 @@ from core.models import Mention
 from core.reply import Action, Fact, Item, Reply, Request
 from core.storage.mentions import MentionFilter, count_matching, search_mentions
 from core.text import truncate
+from core.trends.stems import search_prefix
 from handlers.args import UsageError, json_button_value, parse
 from handlers.context import Context
 from handlers.export import FORMATS, export_mentions
@@ -102,10 +104,20 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
             raise ValueError(page)
     except ValueError as exc:
         raise UsageError("mentions.bad_page", value=options.get("page", "")) from exc
+    asked = flt.query
     async with ctx.sessions() as session:
         rows, more = await search_mentions(
             session=session, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
         )
+        forms = word_forms(asked) if asked and not rows else None
+        if forms is not None:
+            # Nothing for the word as written: its other forms ("Nachhaltigkeit" finds
+            # "nachhaltig", as `assess` counts it), said in a footnote.
+            flt = replace(flt, query=forms)
+            options = {**options, "q": forms}
+            rows, more = await search_mentions(
+                session=session, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            )
         total = await count_matching(session=session, flt=flt) if rows else 0
     described = _describe(ctx, options)
     if not rows:
@@ -115,6 +127,10 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         sections=[t("mentions.header", count=total, filters=described, page=page)],
         items=[mention_item(ctx, m) for m in rows],
     )
+    if forms is not None:
+        reply.footnotes.append(
+            t("mentions.word_forms", query=truncate(asked or "", ECHO_LIMIT), forms=forms)
+        )
     if any(m.synthetic for m in rows):
         reply.footnotes.append(t("render.synthetic"))
     if more:
@@ -123,6 +139,21 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
             Action("mentions.page", t("mentions.more"), json.dumps(next_options, sort_keys=True))
         )
     return reply
+
+
+def word_forms(query: str) -> str | None:
+    """The query with each plain word cut to its stem ("Nachhaltigkeit" → "nachhaltig",
+    which search reads as a prefix); phrases, exclusions and prefixes stay as typed. None
+    when no word has a shorter form."""
+    out, changed = [], False
+    for token in query.split():
+        if token.startswith(("-", '"')) or token.endswith(("*", '"')):
+            out.append(token)
+            continue
+        stem = search_prefix(token)
+        changed = changed or stem != token.lower()
+        out.append(stem)
+    return " ".join(out) if changed else None
 
 
 def _describe(ctx: Context, options: dict[str, str]) -> str:

@@ -82,3 +82,18 @@ async def test_long_inputs_are_echoed_shortened(svc: Any) -> None:
     assert len(unknown.plain_text()) < 500
     bad = await ask(svc, f"mentions --since {long}")
     assert bad.error and len(bad.plain_text()) < 600
+
+
+async def test_a_word_form_that_never_occurs_finds_its_other_forms(svc: Any) -> None:
+    """Read on the demo: `mentions Nachhaltigkeit` found nothing while `assess
+    Nachhaltigkeit` counted 74 mentions of "nachhaltig"; "Lieferungen" finds "Lieferung"."""
+    de = await ask(svc, "mentions Lieferungen", locale="de")
+    assert len(de.items) == 10 and de.sections[0].startswith("12 Erwähnungen")
+    assert any("Nichts für „Lieferungen“ in genau dieser Form" in f for f in de.footnotes)
+    en = await ask(svc, "mentions greatness")
+    assert en.items and all("great" in (i.text or "") for i in en.items)
+    # A word that occurs as written is searched as written, with no footnote.
+    plain = await ask(svc, "mentions Lieferung", locale="de")
+    assert not any("genau dieser Form" in f for f in plain.footnotes)
+    nothing = await ask(svc, "mentions Zahnbürste", locale="de")
+    assert not nothing.items and nothing.sections[0].startswith("Keine Erwähnungen")
