@@ -113,11 +113,17 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
         if forms is not None:
             # Nothing for the word as written: its other forms ("Nachhaltigkeit" finds
             # "nachhaltig", as `assess` counts it), said in a footnote.
-            flt = replace(flt, query=forms)
-            options = {**options, "q": forms}
-            rows, more = await search_mentions(
-                session=session, flt=flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            found, further = await search_mentions(
+                session=session,
+                flt=replace(flt, query=forms),
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
             )
+            if found:
+                flt, options = replace(flt, query=forms), {**options, "q": forms}
+                rows, more = found, further
+            else:
+                forms = None  # nothing in any form: the answer names the words as typed
         total = await count_matching(session=session, flt=flt) if rows else 0
     described = _describe(ctx, options)
     if not rows:
