@@ -150,3 +150,22 @@ def test_history_is_kept_in_a_file_whose_folder_is_made(tmp_path: Path) -> None:
     history.append_string("mentions Lumora's")
     assert "mentions Lumora's" in path.read_text(encoding="utf-8")
     assert list(history_at(path).load_history_strings()) == ["mentions Lumora's"]
+
+
+def test_the_banner_says_where_the_bot_listens_and_how_slack_and_teams_reach_it() -> None:
+    from bot.console.session import Listening, banner_lines
+    from core.i18n import Translator
+
+    where = Listening(
+        address="0.0.0.0:3978 (http://127.0.0.1:3978)",
+        url="http://127.0.0.1:3978",
+        slack="Socket Mode",
+        teams=True,
+    )
+    lines = banner_lines(Translator("en"), where)
+    assert lines[0].startswith("Listening on 0.0.0.0:3978 (http://127.0.0.1:3978)")
+    assert lines[1] == "Slack: connected (Socket Mode)."
+    assert lines[2] == "Teams: messages to POST http://127.0.0.1:3978/api/messages."
+    german = banner_lines(Translator("de"), Listening(address="127.0.0.1:3978"))
+    assert "127.0.0.1:3978" in german[0] and len(german) == 4  # Slack and Teams: not configured
+    assert banner_lines(Translator("en"), None)[0].startswith("Console only")
