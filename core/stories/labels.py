@@ -74,10 +74,19 @@ def label_story(
                 if phrase is not None:
                     found[lang] = phrase
     if found:
-        # The best-covered name stands in for a language without one of its own.
+        # The best-covered name stands in for a language without one of its own, but only
+        # when that language has no word of its own to offer: an English channel read
+        # "Answer the complaints about “Entkalken”" while its posts all said "descaling".
         best = max(found, key=lambda k: (k == majority, found[k].coverage))
         default = found[majority] if majority in found else found[best]
-        by_language = {lang: found.get(lang, default).text for lang in LABEL_LANGUAGES}
+        own = dict(found)
+        for lang in LABEL_LANGUAGES:
+            texts = [text for text, mlang, _ in members if _lang(mlang) == lang]
+            if lang not in own and len(texts) >= MIN_LANGUAGE:
+                phrase = key_phrase(texts, lang, vocab=vocab, names=names, relaxed=True)
+                if phrase is not None:
+                    own[lang] = phrase
+        by_language = {lang: own.get(lang, default).text for lang in LABEL_LANGUAGES}
         label = default.text
     else:
         # What most of them said, in the words of the most repeated mention (in each

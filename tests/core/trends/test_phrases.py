@@ -172,3 +172,19 @@ def test_a_past_tense_after_a_name_names_no_story() -> None:
     ]
     labels = label_story(members, vocab=_vocab(), names=NAMES)
     assert labels is not None and labels.get("en") != "broke", labels
+
+
+def test_a_language_with_a_word_of_its_own_does_not_borrow_the_other_s_name() -> None:
+    """The demo's descaling story: 240 German posts named it "Entkalken"; its English posts
+    were all "Descaling day again. Vinegar or citric acid?", which found no strict phrase,
+    so English channels read "Answer the complaints about “Entkalken”"."""
+    german = [
+        (f"Schon wieder muss die Lumora Brew entkalkt werden, Entkalken nervt ({i}).", "de", ())
+        for i in range(6)
+    ] + [("Wie oft muss man die Lumora Brew entkalken? Entkalken mit Essig?", "de", ())] * 4
+    english = [("Descaling day again. Vinegar or citric acid?", "en", ())] * 4
+    labels = label_story(german + english, vocab=_vocab(), names=NAMES)
+    assert labels is not None
+    assert labels.get("de") == "Entkalken", labels
+    english_name = labels.get("en") or ""
+    assert english_name != "Entkalken" and english_name.lower() in english[0][0].lower(), labels
