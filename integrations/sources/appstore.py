@@ -5,11 +5,14 @@ serves the newest reviews, 50 a page, up to 10 pages. Each review is a mention (
 text, author, the app version and the stars), kept whether or not it names the brand: a
 review of the brand's app is about the brand. Pages are read back to the newest review the
 last poll saw in that storefront. Older feeds put the app itself first among the entries;
-an entry without a rating is not a review and is skipped.
+an entry without a rating is not a review and is skipped. The feeds captured in 2015 and
+2021 (tests/fixtures/appstore) give no review a time of its own, only the page its
+`updated`: such a review is dated by its page, the earliest Apple vouches it existed by.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from core.ports import FetchResult
@@ -53,6 +56,7 @@ class AppStoreSource(BaseSource):
                     f"/id={self.app_id}/sortby=mostrecent/json",
                 )
                 feed = obj(obj(resp.json()).get("feed"))
+                page_time = parse_time(_label(feed.get("updated")))
                 raw = feed.get("entry")
                 entries = [obj(e) for e in (raw if isinstance(raw, list) else [raw] if raw else [])]
                 reviews = [e for e in entries if _label(e.get("im:rating"))]
@@ -62,7 +66,7 @@ class AppStoreSource(BaseSource):
                     if seen and ident <= seen:
                         reached = True
                         continue
-                    if (m := self.review(entry, country)) is not None:
+                    if (m := self.review(entry, country, page_time)) is not None:
                         found.append(m)
                         newest = max(newest, ident)
                 if reached or not reviews or not seen:
@@ -70,10 +74,13 @@ class AppStoreSource(BaseSource):
             new_cursor[country] = {"newest": newest}
         return FetchResult(items=found, cursor=new_cursor)
 
-    def review(self, entry: dict[str, Any], country: str) -> RawMention | None:
-        """A review entry of the feed as a raw mention."""
+    def review(
+        self, entry: dict[str, Any], country: str, page_time: dt.datetime | None = None
+    ) -> RawMention | None:
+        """A review entry of the feed as a raw mention; one without its own `updated` is
+        dated by its page's (`page_time`)."""
         ident = _label(entry.get("id"))
-        published = parse_time(_label(entry.get("updated")))
+        published = parse_time(_label(entry.get("updated"))) or page_time
         if not ident or not (ident.isascii() and ident.isdigit()) or published is None:
             return None
         stars = min(count(_label(entry.get("im:rating"))), 5)

@@ -4,9 +4,9 @@ tests/fixtures/<type>/ (see each PROVENANCE.md).
 
 Captures of years past would fall before a first poll's look-back, so `recent()` moves every
 time of a payload by one offset, keeping their order and spacing: nothing else changes.
-Lemmy and the App Store have no licensed capture in the project yet: their cases answer
-with payloads written to the documented shapes (lemmy-js-client `SearchResponse`; Apple's
-customer-reviews feed), and say so below.
+Lemmy's search has no licensed capture anywhere reachable: its case answers with the items of
+two captures of other endpoints, which carry the same PostView and CommentView
+(tests/fixtures/lemmy/PROVENANCE.md).
 """
 
 from __future__ import annotations
@@ -182,82 +182,32 @@ def _youtube(api: FakeAPI) -> None:
     api.get("/youtube/v3/commentThreads", comments)
 
 
-# Written to lemmy-js-client's SearchResponse (PostView, CommentView), not captured.
+# A search page as Lemmy answers `GET /api/v3/search` (type_, comments, posts, communities,
+# users), its posts from the captured post list and its comments from the captured person
+# details, as served (times without a zone, Lemmy 0.18).
 LEMMY_SEARCH = {
     "type_": "All",
-    "posts": [
-        {
-            "post": {
-                "id": 7311,
-                "name": "Lumora Brew: Erfahrungen nach drei Monaten?",
-                "body": "Die Maschine entkalkt sich ständig selbst, ist das normal?",
-                "ap_id": "https://feddit.de/post/7311",
-                "published": "2026-11-30T09:12:44.120413",
-                "deleted": False,
-            },
-            "creator": {"name": "kaffeejunkie", "actor_id": "https://feddit.de/u/kaffeejunkie"},
-            "community": {"name": "kaffee"},
-            "counts": {"score": 14, "comments": 3},
-        }
-    ],
-    "comments": [
-        {
-            "comment": {
-                "id": 90211,
-                "content": "Bei mir auch, seit dem letzten Update.",
-                "ap_id": "https://lemmy.world/comment/90211",
-                "published": "2026-11-30T10:01:02.5Z",
-            },
-            "creator": {"name": "mo", "actor_id": "https://lemmy.world/u/mo"},
-            "post": {
-                "name": "Lumora Brew: Erfahrungen nach drei Monaten?",
-                "ap_id": "https://feddit.de/post/7311",
-            },
-            "counts": {"score": 2, "child_count": 0},
-        }
-    ],
+    "comments": fixture_json("lemmy", "user_31989.json")["comments"],
+    "posts": fixture_json("lemmy", "post_list_all_hot.json")["posts"],
     "communities": [],
     "users": [],
 }
-
-# Written to Apple's customer-reviews feed (JSON), not captured.
-APPSTORE_FEED = {
-    "feed": {
-        "author": {
-            "name": {"label": "iTunes Store"},
-            "uri": {"label": "http://www.apple.com/de/itunes/"},
-        },
-        "entry": [
-            {
-                "author": {
-                    "uri": {"label": "https://itunes.apple.com/de/reviews/id1"},
-                    "name": {"label": "Jana K."},
-                    "label": "",
-                },
-                "updated": {"label": "2026-11-30T06:03:15-07:00"},
-                "im:rating": {"label": "2"},
-                "im:version": {"label": "4.2.1"},
-                "id": {"label": "11205571930"},
-                "title": {"label": "Verbindung bricht ab"},
-                "content": {
-                    "label": "Seit dem Update verbindet sich die App nicht mehr mit der Lumora Brew.",
-                    "attributes": {"type": "text"},
-                },
-                "im:voteSum": {"label": "3"},
-                "im:voteCount": {"label": "4"},
-            }
-        ],
-    }
-}
+# Page 1 of a storefront's feed (four reviews, none with a time of its own) and page 2 (no
+# `entry` at all), as Apple served them in 2021.
+APPSTORE_FEED = fixture_json("appstore", "1510826067_gb_1.json")
+APPSTORE_LAST_PAGE = fixture_json("appstore", "1510826067_gb_2.json")
+APPSTORE_PAGE = "/gb/rss/customerreviews/page={}/id=1510826067/sortby=mostrecent/json"
 
 
 def _lemmy(api: FakeAPI) -> None:
-    api.get("/api/v3/search", _json(recent(LEMMY_SEARCH)))
+    # Each capture moved on its own, so both fall inside a first poll's look-back.
+    posts, comments = recent(LEMMY_SEARCH["posts"]), recent(LEMMY_SEARCH["comments"])
+    api.get("/api/v3/search", _json({**LEMMY_SEARCH, "posts": posts, "comments": comments}))
 
 
 def _appstore(api: FakeAPI) -> None:
-    path = "/de/rss/customerreviews/page=1/id=1234567890/sortby=mostrecent/json"
-    api.get(path, _json(recent(APPSTORE_FEED)))
+    api.get(APPSTORE_PAGE.format(1), _json(recent(APPSTORE_FEED)))
+    api.get(APPSTORE_PAGE.format(2), _json(recent(APPSTORE_LAST_PAGE)))
 
 
 CASES = [
@@ -347,7 +297,7 @@ CASES = [
     ),
     Case(
         "lemmy",
-        lambda b: {"name": "lemmy", "type": "lemmy", "base_url": b, "query": "Lumora"},
+        lambda b: {"name": "lemmy", "type": "lemmy", "base_url": b, "query": "Lemmy"},
         _lemmy,
         {},
     ),
@@ -357,8 +307,8 @@ CASES = [
             "name": "app",
             "type": "appstore",
             "base_url": b,
-            "app_id": "1234567890",
-            "countries": ["de"],
+            "app_id": "1510826067",
+            "countries": ["gb"],
         },
         _appstore,
         {},

@@ -16,9 +16,10 @@ from config.workspace import SourceConfig
 from core.source_catalog import assess
 from integrations.sources.http import HttpClient, RateLimited, SourceError
 from integrations.sources.presets import preset_url
+from integrations.sources.registry import build_source
 from integrations.sources.youtube import YouTubeSource, quota_day
 from tests.integrations.sources.conftest import FakeAPI, fixture_json, source_config
-from tests.integrations.sources.contract import CASES, recent
+from tests.integrations.sources.contract import APPSTORE_PAGE, CASES, LEMMY_SEARCH, recent
 
 CASE = {c.kind: c for c in CASES}
 
@@ -130,24 +131,81 @@ async def test_app_store_reads_each_storefront_back_to_the_last_review_seen(
     base = await api.start()
     source = CASE["appstore"].source(base, http)
     first = await source.fetch({})
-    [review] = first.items
-    assert review.title == "★★ · Verbindung bricht ab" and review.author == "Jana K."
-    assert review.extra["version"] == "4.2.1" and review.keep_unmatched
-    assert first.cursor == {"de": {"newest": 11205571930}}
+    assert [m.external_id for m in first.items] == [
+        "appstore:6504352127",
+        "appstore:6108405527",
+        "appstore:6096833863",
+        "appstore:6091772301",
+    ]
+    review = first.items[0]
+    assert review.title == "★★★★★ · Amazing photos integration"
+    assert review.author == "immeallme" and review.text.startswith("Such a great app")
+    assert review.extra == {"rating": "5", "version": "1.1.0", "country": "gb"}
+    assert review.keep_unmatched and review.url is not None and "/gb/app/id1510826067" in review.url
+    assert first.cursor == {"gb": {"newest": 6504352127}}
     again = await source.fetch(first.cursor)
-    assert again.items == []
+    assert again.items == [] and again.cursor == first.cursor
+    # Behind an older review, pages are read on until one without entries (page 2).
+    behind = await source.fetch({"gb": {"newest": 6096833863}})
+    assert [m.external_id for m in behind.items] == ["appstore:6504352127", "appstore:6108405527"]
+    assert len(api.hits(APPSTORE_PAGE.format(1))) == 3 and not api.hits(APPSTORE_PAGE.format(2))
+    older = await source.fetch({"gb": {"newest": 1}})
+    assert len(older.items) == 4 and len(api.hits(APPSTORE_PAGE.format(2))) == 1
+
+
+async def test_app_store_reviews_without_a_time_take_their_pages(
+    api: FakeAPI, http: HttpClient
+) -> None:
+    # Apple's feeds as captured (2015, 2021) date only the page, not its reviews; the 2015
+    # one also lists the app itself first. Every review is kept, dated by its page.
+    feed = recent(fixture_json("appstore", "ios_review.json"))
+
+    async def page(_request: web.Request) -> web.Response:
+        return web.json_response(feed)
+
+    api.get("/jp/rss/customerreviews/page=1/id=375380948/sortby=mostrecent/json", page)
+    base = await api.start()
+    cfg = source_config("app", "appstore", base_url=base, app_id="id375380948", countries=["JP"])
+    source = build_source(cfg, Settings.for_tests(), http)
+    result = await source.fetch({})
+    assert len(result.items) == 50  # the app's own entry (no rating) is no review
+    page_time = dt.datetime.fromisoformat(feed["feed"]["updated"]["label"].replace("Z", "+00:00"))
+    assert {m.published_at for m in result.items} == {page_time}
+    ids = [int(m.external_id.removeprefix("appstore:")) for m in result.items]
+    assert result.cursor == {"jp": {"newest": max(ids)}}
+    entry = feed["feed"]["entry"][1]
+    assert "updated" not in entry
+    assert source.review(entry, "jp") is None  # type: ignore[attr-defined]  # no date to give
 
 
 async def test_lemmy_stores_under_the_activitypub_id(api: FakeAPI, http: HttpClient) -> None:
     CASE["lemmy"].mount(api)
     base = await api.start()
     result = await CASE["lemmy"].source(base, http).fetch({})
-    post, comment = result.items
-    assert post.external_id == "https://feddit.de/post/7311"
-    assert post.author_handle == "@kaffeejunkie@feddit.de"
-    assert comment.reply_to == post.external_id and comment.thread_id == post.external_id
+    post, comment = result.items  # the second post and comment are older than a day
+    assert post.external_id == "https://lemmy.world/post/2808539"
+    assert post.title == "Fuck SUVs in particular." and post.text == ""
+    assert post.author == "Striker" and post.author_handle == "@STRIKINGdebate2@lemmy.world"
+    assert (post.likes, post.replies, post.extra) == (1276, 120, {"community": "fuckcars"})
+    assert comment.external_id == "https://lemmy.world/comment/3031618"
+    assert comment.reply_to == comment.thread_id == "https://lemmy.world/post/4252100"
+    assert comment.author == "Nunc Finibus Augue" and comment.title == "Nunc finibus purus"
     query = api.hits("/api/v3/search")[0].query
-    assert (query["type_"], query["sort"], query["q"]) == ("All", "New", "Lumora")
+    assert (query["type_"], query["sort"], query["q"]) == ("All", "New", "Lemmy")
+
+
+def test_lemmy_reads_times_without_a_zone_as_utc() -> None:
+    # Lemmy 0.18, as captured, writes times without a zone (and a kbin comment of the
+    # same capture without a fraction of a second): they are UTC.
+    cfg = source_config("lemmy", "lemmy", base_url="http://127.0.0.1:9", query="x")
+    source = build_source(cfg, Settings.for_tests(), HttpClient())
+    [view] = [p for p in LEMMY_SEARCH["posts"] if p["post"]["id"] == 1549703]
+    assert view["post"]["published"] == "2023-08-07T13:35:18.433381"
+    post = source.post(view)  # type: ignore[attr-defined]
+    assert post is not None
+    assert post.published_at == dt.datetime(2023, 8, 7, 13, 35, 18, 433381, tzinfo=dt.UTC)
+    bare = {**view, "post": {**view["post"], "published": "2023-08-07T13:54:27"}}
+    assert source.post(bare).published_at == dt.datetime(2023, 8, 7, 13, 54, 27, tzinfo=dt.UTC)  # type: ignore[attr-defined]
 
 
 def test_news_presets_build_the_search_feed_url() -> None:
