@@ -153,8 +153,8 @@ def merges(
     """Stories that have grown into one: (absorbed root, kept root) pairs, the larger (then
     older) story kept. A story is absorbed at most once per call and an absorbed story
     absorbs nothing, so every merge is decided on the stories as they were, never on a chain
-    of merges; a kept story may absorb several (an outage told in four wordings). `peaks` (by root) are the bursts
-    of the stories, when known."""
+    of merges; a kept story may absorb several (an outage told in four wordings). `peaks`
+    (by root) are the bursts of the stories, when known."""
     if len(stories) < 2:
         return []
     order = sorted(stories, key=lambda s: (-s.size, s.root))
@@ -173,10 +173,10 @@ def merges(
             a, b = bursts[i], bursts[j]
             together = a is not None and b is not None and abs(a.at - b.at) <= EVENT_GAP
             one_mood = together and a is not None and b is not None and a.mood() == b.mood() != ""
-            if together and a is not None and b is not None and (a.small or b.small):
+            if a is not None and b is not None and (a.small or b.small):
                 # A small burst joins only a full one, alike and of one mood.
-                together = one_mood = not (a.small and b.small) and one_mood
-                one_mood = one_mood and sims[i, j] >= EVENT_SIM
+                one_mood = one_mood and not (a.small and b.small) and sims[i, j] >= EVENT_SIM
+                together = one_mood
             named_alike = bool(keep.names & other.names) and sims[i, j] >= EVENT_SIM
             if (
                 sims[i, j] >= threshold
