@@ -9,10 +9,10 @@ from core.reply import Item
 from core.stories.overview import Story
 from core.text import truncate
 from core.trends import fmt
+from core.trends.event_words import NEARLY_ALL
 from handlers.context import Context
 
 EXAMPLE_CHARS = 200
-NEARLY_ALL = 0.95
 
 
 def story_items(ctx: Context, stories: list[Story], *, comparable: bool = True) -> list[Item]:

@@ -125,7 +125,8 @@ async def _page(ctx: Context, options: dict[str, str]) -> Reply:
             else:
                 forms = None  # nothing in any form: the answer names the words as typed
         total = await count_matching(session=session, flt=flt) if rows else 0
-    described = _describe(ctx, options)
+    # The header names the words as typed; the footnote says which form was searched.
+    described = _describe(ctx, {**options, "q": asked} if forms and asked else options)
     if not rows:
         return Reply(title=t("mentions.title"), sections=[t("mentions.none", filters=described)])
     reply = Reply(

@@ -157,8 +157,10 @@ def classify_intents(texts: Sequence[str], languages: Sequence[str | None]) -> l
             predicted = model.predict(texts, languages)
             moods = _moods(texts, languages, predicted)
             return [
-                cast(Intent, reconcile(label, t, lang, mood[0], mood[1]))
-                for label, t, lang, mood in zip(predicted, texts, languages, moods, strict=True)
+                cast(Intent, reconcile(label, t, lang, mood, certainty))
+                for label, t, lang, (mood, certainty) in zip(
+                    predicted, texts, languages, moods, strict=True
+                )
             ]
     return [cast(Intent, rule_intent(t, lang)) for t, lang in zip(texts, languages, strict=True)]
 

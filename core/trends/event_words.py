@@ -30,7 +30,7 @@ RARE_DAY = 3.0
 NEVER_DAY = 0.1
 MAJORITY = 0.5
 NOTABLE = 0.3
-NEARLY_ALL = 0.95  # "all neutral" rather than "mostly neutral (100 %)"
+NEARLY_ALL = 0.95  # "all neutral" / "all questions", not "mostly … (100 %)"
 MAX_RELATED = 3
 
 

@@ -123,7 +123,7 @@ class LemmySource(BaseSource):
             published_at=published,
             source_type=self.type,
             url=ap_id,
-            author=_author(creator),
+            author=text(creator.get("display_name")) or text(creator.get("name")),
             author_handle=_handle(creator),
             likes=count(counts.get("score")),
             replies=count(counts.get(replies)),
@@ -132,12 +132,6 @@ class LemmySource(BaseSource):
             extra=extra or {},
             keep_unmatched=True,
         )
-
-
-def _author(creator: dict[str, Any]) -> str | None:
-    """The display name (as captured, it may end in a space), else the account name."""
-    name = text(creator.get("display_name")) or text(creator.get("name"))
-    return name.strip() if name else None
 
 
 def _handle(creator: dict[str, Any]) -> str | None:

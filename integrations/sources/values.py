@@ -48,9 +48,10 @@ def count(value: Any) -> int:
 
 
 def text(value: Any) -> str | None:
-    """A non-empty string, or None."""
-    if isinstance(value, str) and value.strip():
-        return value
+    """A non-empty string without surrounding whitespace, or None (a captured Lemmy display
+    name ends in a space; every source's names, ids and links go through here)."""
+    if isinstance(value, str) and (stripped := value.strip()):
+        return stripped
     return None
 
 

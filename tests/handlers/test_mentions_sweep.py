@@ -89,6 +89,7 @@ async def test_a_word_form_that_never_occurs_finds_its_other_forms(svc: Any) -> 
     Nachhaltigkeit` counted 74 mentions of "nachhaltig"; "Lieferungen" finds "Lieferung"."""
     de = await ask(svc, "mentions Lieferungen", locale="de")
     assert len(de.items) == 10 and de.sections[0].startswith("12 Erwähnungen")
+    assert "„Lieferungen“" in de.sections[0]
     assert any("Nichts für „Lieferungen“ in genau dieser Form" in f for f in de.footnotes)
     en = await ask(svc, "mentions greatness")
     assert en.items and all("great" in (i.text or "") for i in en.items)

@@ -150,6 +150,22 @@ async def test_a_complaint_item_quotes_a_complaint(nimbus: Any) -> None:
     """A complaint item counts the story's angry questions as evidence, but its example is a
     complaint (read on the demo: "Answer the complaints about descaling" quoted "How often do
     I have to descale the Lumora Brew? … still new to this")."""
+    # As in the demo's descaling story: most of the outage's posts asked as (angry)
+    # questions, and the questions reach furthest. Such a story is a complaint item whose
+    # evidence counts both; the example is still chosen by reach.
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from core.models import Mention
+
+    outage = col(Mention.external_id).like("nimbus-outage-%")
+    async with nimbus.sessions() as session:
+        await session.execute(
+            update(Mention)
+            .where(outage, col(Mention.id) % 3 != 0)
+            .values(intent="question", reach=10**7)
+        )
+        await session.commit()
     await _complaint_examples_are_complaints(nimbus, "en", "Nimbus")
 
 
